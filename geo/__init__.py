@@ -1,0 +1,1 @@
+"""Offline gazetteer and geoparser for the Russia–Ukraine war's places."""

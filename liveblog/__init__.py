@@ -1,0 +1,1 @@
+"""Live-blog parsing, claim extraction, storage and the command line of conflict-map."""

@@ -1,0 +1,83 @@
+"""Command line: `python -m liveblog extract FILE…` (JSON Lines) and `python -m liveblog ingest PATH…`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from liveblog import pipeline
+from liveblog.formats import FormatError, read_article
+from liveblog.records import UpdateResult
+
+
+def update_json(r: UpdateResult) -> dict:
+    """The public contract of `extract`: one object per update (documented in the README)."""
+    a, u = r.article, r.update
+    published = u.published or a.published
+    return {
+        "file": a.file,
+        "outlet": a.outlet,
+        "url": a.url,
+        "title": a.title,
+        "published": published.isoformat() if published else None,
+        "lang": a.lang,
+        "index": u.index,
+        "headline": u.headline,
+        "text": u.text,
+        "places": [
+            {"surface": p.surface, "start": p.start, "end": p.end, "name": p.name, "admin1": p.admin1,
+             "country": p.country, "lat": p.lat, "lon": p.lon, "geonameid": p.geonameid,
+             "precision": p.precision, "confidence": round(p.confidence, 3)}
+            for p in r.places
+        ],
+        "claims": [
+            {"sentence": c.sentence, "actor": c.actor, "actor_detail": c.actor_detail, "type": c.type,
+             "event_date": c.event_date.isoformat() if c.event_date else None,
+             "date_precision": c.date_precision, "places": c.places}
+            for c in r.claims
+        ],
+    }
+
+
+def cmd_extract(args) -> int:
+    failed = 0
+    for path in pipeline.iter_input_files(args.files):
+        try:
+            article = read_article(path)
+        except (FormatError, OSError) as e:
+            print(f"{path}: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        for r in pipeline.extract_article(article):
+            sys.stdout.write(json.dumps(update_json(r), ensure_ascii=False) + "\n")
+    return 1 if failed else 0
+
+
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+
+    files = list(pipeline.iter_input_files(args.paths))
+    with tqdm(total=len(files), unit="file", disable=args.quiet or None, file=sys.stderr) as bar:
+        report = pipeline.ingest_paths(files, args.db, progress=lambda _p: bar.update())
+    print(report.summary())
+    return 1 if report.rejected and not (report.added or report.replaced or report.unchanged) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m liveblog", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="print one JSON object per update (JSON Lines)")
+    p.add_argument("files", nargs="+", type=Path)
+    p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("ingest", help="load live-blog files and folders into the database")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--db", type=Path, help="SQLite file (default: $CONFLICT_MAP_DB or data/conflict_map.sqlite)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""File → article → updates → places and claims → events: the one pipeline the CLI and dashboard share."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.resolve import geoparse_article
+from liveblog import store
+from liveblog.claims import extract_claims
+from liveblog.formats import FormatError, decode_bytes, parse_article
+from liveblog.records import Article, Claim, PlaceMention, UpdateResult
+from liveblog.segment import split_sentences
+
+SAMPLE_DIR = store.REPO_DIR / "data" / "sample"
+INPUT_SUFFIXES = {".txt", ".html", ".htm"}
+# Claims are mapped where the war is; a speaker's foreign whereabouts ("depuis Bruxelles") stay off the map.
+MAPPED_COUNTRIES = {"UA", "RU", "BY", "MD"}
+
+
+def extract_article(article: Article) -> list[UpdateResult]:
+    """Places and claims of every update of an article."""
+    places_per_update = geoparse_article([u.text for u in article.updates], article.lang)
+    results = []
+    for update, places in zip(article.updates, places_per_update):
+        sentences = split_sentences(update.text)
+        claims = extract_claims(update.text, sentences, lang=article.lang, outlet=article.outlet,
+                                published=update.published or article.published, headline=update.headline)
+        for claim in claims:
+            claim.places = _places_in(claim, places)
+        results.append(UpdateResult(article, update, places, claims))
+    return results
+
+
+def _places_in(claim: Claim, places: list[PlaceMention]) -> list[int]:
+    return [i for i, p in enumerate(places)
+            if claim.start <= p.start and p.end <= claim.end and p.name is not None
+            and p.country in MAPPED_COUNTRIES]
+
+
+def article_key(article: Article, content_hash: str) -> str:
+    return article.url or f"sha256:{content_hash}"
+
+
+def events_of(results: list[UpdateResult], key: str) -> list[dict]:
+    """Rows of the event schema: one per claim × place, or one with no location for a claim with no place."""
+    rows = []
+    for r in results:
+        a, u = r.article, r.update
+        published = u.published or a.published
+        for claim in r.claims:
+            for i in claim.places or [None]:
+                p = r.places[i] if i is not None else None
+                ident = f"{key}|{u.index}|{claim.start}|{p.place_id or p.surface if p else ''}"
+                rows.append({
+                    "event_id": hashlib.sha1(ident.encode()).hexdigest()[:16],
+                    "event_date": claim.event_date.isoformat() if claim.event_date else None,
+                    "date_precision": claim.date_precision,
+                    "published_at": published.isoformat(sep=" ") if published else None,
+                    "actor": claim.actor,
+                    "actor_detail": claim.actor_detail,
+                    "claim_type": claim.type,
+                    "claim": claim.sentence,
+                    "headline": u.headline,
+                    "place": p.name if p else None,
+                    "place_surface": p.surface if p else None,
+                    "admin1": p.admin1 if p else None,
+                    "country": p.country if p else None,
+                    "latitude": p.lat if p else None,
+                    "longitude": p.lon if p else None,
+                    "geo_precision": p.precision if p else None,
+                    "geo_confidence": round(p.confidence, 3) if p else None,
+                    "source": a.outlet,
+                    "source_url": a.url,
+                    "language": a.lang,
+                    "title": a.title,
+                    "file": a.file,
+                    "update_index": u.index,
+                })
+    return rows
+
+
+def mentions_of(results: list[UpdateResult]) -> list[store.Mention]:
+    return [store.Mention(r.update.index, p.start, p.surface, p.name, p.place_id, p.confidence,
+                          "|".join(p.candidates))
+            for r in results for p in r.places]
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the live-blog files (.txt, .html) under folders named, in a stable order."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
+        else:
+            yield p
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    updates: int = 0
+    claims: int = 0
+    places: int = 0
+    unresolved: int = 0
+    events: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"files: {self.files} (added {self.added}, replaced {self.replaced}, unchanged {self.unchanged}, "
+            f"rejected {len(self.rejected)})",
+            f"updates: {self.updates}  claims: {self.claims}  places: {self.places}  "
+            f"names not resolved: {self.unresolved}  events: {self.events}",
+        ]
+        lines += [f"warning: {f}: {w}" for f, w in self.warnings]
+        lines += [f"rejected: {f}: {why}" for f, why in self.rejected]
+        return "\n".join(lines)
+
+
+def ingest_paths(paths: Iterable[str | Path], db_path: str | Path | None = None,
+                 progress: Callable[[Path], None] | None = None) -> IngestReport:
+    """Load files and folders into the store, one transaction per file; bad files are reported and skipped."""
+    report = IngestReport()
+    with closing(store.connect(db_path)) as conn:
+        for path in iter_input_files(paths):
+            report.files += 1
+            try:
+                data = path.read_bytes()
+                ingest_bytes(conn, data, path.name, report)
+            except (FormatError, OSError) as e:
+                _reject(conn, report, path, str(e))
+            except Exception as e:  # a bug on one file must not cost the rest of the batch
+                _reject(conn, report, path, f"unexpected error ({type(e).__name__}: {e})")
+            if progress:
+                progress(path)
+    return report
+
+
+def _reject(conn, report: IngestReport, path: Path, why: str) -> None:
+    report.rejected.append((str(path), why))
+    store.log_rejected(conn, str(path), why)
+
+
+def ingest_bytes(conn, data: bytes, name: str, report: IngestReport) -> None:
+    """Parse, extract and store one file's bytes (raises FormatError for a file that is not a live blog)."""
+    text, warning = decode_bytes(data)
+    if warning:
+        report.warnings.append((name, warning))
+    article = parse_article(text, name)
+    content_hash = hashlib.sha256(data).hexdigest()
+    results = extract_article(article)
+    key = article_key(article, content_hash)
+    events = events_of(results, key)
+    row = store.ArticleRow(key, content_hash, name, article.format, article.outlet, article.url, article.title,
+                           article.published.isoformat(sep=" ") if article.published else None, article.lang,
+                           len(article.updates))
+    status = store.write_article(conn, row, events, mentions_of(results))
+    setattr(report, status, getattr(report, status) + 1)
+    report.updates += len(results)
+    report.claims += sum(len(r.claims) for r in results)
+    report.places += sum(1 for r in results for p in r.places if p.name)
+    report.unresolved += sum(1 for r in results for p in r.places if not p.name)
+    report.events += len(events)
+
+
+def ensure_sample_ingested(db_path: str | Path | None = None) -> IngestReport | None:
+    """On a fresh clone the database is empty: fill it from the project's sample corpus."""
+    if store.count_articles(db_path) or not SAMPLE_DIR.is_dir():
+        return None
+    return ingest_paths([SAMPLE_DIR], db_path)
