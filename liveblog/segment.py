@@ -17,6 +17,7 @@ CLOSERS = "»”\"’)]"
 SPACES = " \t\u00a0\u202f\u2009"
 
 # Candidate sentence ends: a run of terminators, or a line break (paragraph / headline boundary).
+_QUOTE_CHARS = re.compile(r'[«“„»”"\n]')
 _CANDIDATE = re.compile(r"[.!?…]+|\n")
 _WORD_BEFORE = re.compile(r"([^\s.!?…«»“”\"'’(\[]+)$")
 
@@ -39,7 +40,8 @@ def abbreviations() -> frozenset[str]:
 
 def _quote_depth(text: str, start: int, end: int, depth: int) -> int:
     """Quote nesting after reading text[start:end] from `depth` (« “ open, » close, ” / " toggle)."""
-    for ch in text[start:end]:
+    for m in _QUOTE_CHARS.finditer(text, start, end):
+        ch = m.group()
         if ch in "«“„":
             depth += 1
         elif ch == "»":
@@ -65,6 +67,17 @@ def _is_abbreviation(text: str, dot: int, lo: int) -> bool:
     return False
 
 
+def _glued_word_follows(text: str, dot: int, lo: int, hi: int) -> bool:
+    """"…compte X.Moscou revendique": an initial glued to a capitalised word is a lost paragraph break,
+    unlike "U.S." or "J.-C." (a dot, a hyphen or a single capital follows)."""
+    j = dot + 1
+    if j + 1 >= hi or not (text[j].isupper() and text[j + 1].islower()):
+        return False
+    return text[dot - 1].isupper() and (dot - 2 < lo or not text[dot - 2].isalpha()) and (
+        dot - 2 < lo or text[dot - 2] != "."
+    )
+
+
 def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
     """Offsets (exclusive) where sentences end in text[lo:hi]."""
     ends = []
@@ -81,7 +94,7 @@ def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
         # Number with a decimal point / thousands dot: 1.5, 3.000
         if run == "." and i > lo and text[i - 1].isdigit() and j < hi and text[j].isdigit():
             continue
-        if run == "." and _is_abbreviation(text, i, lo):
+        if run == "." and _is_abbreviation(text, i, lo) and not _glued_word_follows(text, i, lo, hi):
             continue
         # Absorb closing quotes/brackets (after an optional thin/non-breaking space before »).
         k = j
@@ -124,7 +137,9 @@ def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
                 ends.append(k)
             continue
         # Glued: "…l’Ukraine.Volodymyr", "…Mark Rutte.”Je peux", "…?Le"
-        if nxt.isupper() or nxt in OPEN_QUOTES or (nxt in AMBIGUOUS_QUOTES and k + 1 < hi and text[k + 1].isupper()):
+        if run == "." and nxt.isdigit() and i > lo and text[i - 1].isalpha():
+            ends.append(k)
+        elif nxt.isupper() or nxt in OPEN_QUOTES or (nxt in AMBIGUOUS_QUOTES and k + 1 < hi and text[k + 1].isupper()):
             prev = text[i - 1] if i > lo else ""
             if prev and (prev.isalnum() or prev in CLOSERS or prev in "%°"):
                 ends.append(k)
@@ -155,3 +170,212 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             out.append(Sentence(a, b, text[a:b]))
         prev = cut
     return out
+
+
+# --- Syndicated bodies: one line where each update's headline is glued to its first sentence ---------------
+
+SUMMARY_MARK = "⇒"
+# Elided articles and conjunctions: "l’Otan", "d’Izmaïlivka", "qu’Oleksandr" are not closing quotes.
+ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu presqu quelqu o".split())
+_GLUE_CANDIDATE = re.compile(r"(?<=\S)[«“‘\"”]|(?<=\S)[^\W\d_a-zà-öø-ÿ]")
+_TOKEN_EDGE = re.compile(r"[\s]")
+_STRIP_TOKEN = ".,;:!?«»“”\"‘’()[]"
+
+
+@lru_cache(maxsize=1)
+def _camelcase() -> tuple[frozenset[str], tuple[str, ...]]:
+    entries = load_word_list("segment_camelcase.txt")
+    prefixes = tuple(e[len("prefix:"):] for e in entries if e.startswith("prefix:"))
+    return frozenset(e for e in entries if not e.startswith("prefix:")), prefixes
+
+
+def _token_around(text: str, g: int) -> tuple[int, int]:
+    a = g
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    b = g
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    return a, b
+
+
+def _is_glue(text: str, g: int, token_counts: dict[str, int]) -> bool:
+    """Is there a paragraph break with its space lost between text[g-1] and text[g]?"""
+    c, p = text[g], text[g - 1]
+    nxt = text[g + 1] if g + 1 < len(text) else ""
+    # What follows must open a sentence: a capitalised word, an acronym, or an opening quote.
+    if c in "«“‘":
+        if not (nxt.isalnum() or nxt in SPACES):
+            return False
+    elif c in "\"”":
+        if not nxt.isupper():
+            return False
+    elif c.isupper():
+        if not (nxt.islower() or nxt in "’'" or (nxt.isupper() and _acronym_ends(text, g))):
+            return False
+    else:
+        return False
+    # What precedes must end a headline: a lower-case letter, a digit, closing punctuation, ? or !
+    if p.islower() or p.isdigit() or p in "%°":
+        pass
+    elif p in "»)]?!":
+        pass
+    elif p in "”\"":
+        if g >= 2 and text[g - 2] in "'’":
+            return False  # d'”Espionnage”: a mangled opening quote after an elision
+    elif p in "’'":
+        w = g - 1
+        while w > 0 and text[w - 1].isalpha():
+            w -= 1
+        word = text[w:g - 1].lower()
+        if not word or word in ELISIONS or len(word) == 1:
+            return False
+    elif p.isupper():
+        # "…selon l’ISWSelon l’Institut": an acronym run followed by a capitalised word
+        if not (g >= 2 and text[g - 2].isupper() and nxt.islower()):
+            return False
+    else:
+        return False
+    if c.isalpha() and (p.isalpha()):
+        a, b = _token_around(text, g)
+        token = text[a:b].strip(_STRIP_TOKEN)
+        words, prefixes = _camelcase()
+        if token in words:
+            return False
+        before = text[a:g].lstrip(_STRIP_TOKEN)
+        if before in prefixes or (len(before) == 1 and before.islower()):
+            return False
+        if _opens_sentence(text, g):
+            return True
+        # A camel-case name recurs as such while its first part never stands alone ("DeepState");
+        # a true glue point ends with a word seen elsewhere ("…en RussieLe" and "en Russie et").
+        if token_counts.get(token, 0) > 1 and token_counts.get(before, 0) == 0:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _sentence_openers() -> frozenset[str]:
+    from liveblog.language import stopwords
+
+    return frozenset().union(*stopwords().values())
+
+
+def _opens_sentence(text: str, g: int) -> bool:
+    """Does text[g:] start with a function word ("Le", "Les", "L’", "The", "In")?"""
+    k = g
+    while k < len(text) and text[k].isalpha():
+        k += 1
+    word = text[g:k].lower()
+    if k < len(text) and text[k] in "’'":
+        word += text[k]
+    return word in _sentence_openers()
+
+
+def _acronym_ends(text: str, g: int) -> bool:
+    """text[g:] starts with an all-capitals word (≥2 letters): "…à DniproSBU a…"."""
+    k = g
+    while k < len(text) and text[k].isupper():
+        k += 1
+    return k - g >= 2 and (k >= len(text) or not text[k].isalpha())
+
+
+def _normalise(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
+
+def _matches_summary(candidate: str, items: list[str]) -> bool:
+    from difflib import SequenceMatcher
+
+    c = _normalise(candidate)
+    for item in items:
+        i = _normalise(item)
+        if c == i or (len(c) > 10 and (c in i or i in c)):
+            return True
+        if SequenceMatcher(None, c, i).ratio() >= 0.8:
+            return True
+    return False
+
+
+MIN_HEADLINE_WORDS = 3
+MAX_HEADLINE_WORDS = 40
+
+
+def split_syndicated_body(body: str) -> tuple[str, list[str], list[tuple[str, str]]]:
+    """Split a syndicated one-line body into (intro, summary items, [(headline, update body)]).
+
+    A headline has no final full stop and sits between a sentence end (or the summary list, or the
+    previous glue point) and a glue point: a letter, digit or closing mark immediately followed,
+    without a space, by a capital letter or an opening quote. Camel-case names are not glue points.
+    """
+    counts: dict[str, int] = {}
+    for tok in body.replace(SUMMARY_MARK, " ").split():
+        tok = tok.strip(_STRIP_TOKEN)
+        counts[tok] = counts.get(tok, 0) + 1
+
+    ends = set(_sentence_ends(body, 0, len(body)))
+    glues = {m.start() for m in _GLUE_CANDIDATE.finditer(body) if _is_glue(body, m.start(), counts)}
+    # A "?"/"!" glued to a capital is a sentence end and a glue point at once: keep it as glue.
+    for g in list(glues):
+        if g in ends or (g - 1 >= 0 and body[g - 1] in "?!"):
+            ends.discard(g)
+
+    intro_end = 0
+    summary: list[str] = []
+    scan_from = 0
+    first_arrow = body.find(SUMMARY_MARK)
+    if first_arrow >= 0:
+        # The list's heading ("Les infos à retenir :") starts after the last sentence end before it.
+        heading_start = max([e for e in ends if e <= first_arrow], default=0)
+        intro_end = heading_start
+        last_arrow = body.rfind(SUMMARY_MARK)
+        item_end = min([b for b in ends | glues if b > last_arrow], default=len(body))
+        summary = [s.strip() for s in body[first_arrow:item_end].split(SUMMARY_MARK) if s.strip()]
+        scan_from = item_end
+
+    bounds = sorted([(e, "S") for e in ends if e > scan_from] + [(g, "G") for g in glues if g > scan_from])
+    segments = []  # (start, end, kind)
+    a = scan_from
+    for pos, kind in bounds:
+        if pos > a:
+            segments.append((a, pos, kind))
+            a = pos
+    if a < len(body):
+        segments.append((a, len(body), "S"))
+
+    def plausible(seg) -> bool:
+        s, e, kind = seg
+        if kind != "G":
+            return False
+        h = body[s:e].strip()
+        n = len(h.split())
+        if n > MAX_HEADLINE_WORDS or not h:
+            return False
+        return n >= MIN_HEADLINE_WORDS or (summary and _matches_summary(h, summary))
+
+    heads = []  # segment indices that are headlines
+    for i, seg in enumerate(segments):
+        if not plausible(seg):
+            continue
+        # Two glue points with no sentence end between: the later one closes the headline,
+        # the earlier one ended a paragraph without a full stop.
+        if i + 1 < len(segments) and plausible(segments[i + 1]):
+            continue
+        heads.append(i)
+
+    if not heads:
+        # No headline found: the text after the intro/summary is one update without a headline.
+        rest = body[scan_from:].strip()
+        return body[:intro_end].strip(), summary, ([("", rest)] if rest else [])
+    if first_arrow < 0:
+        intro_end = segments[heads[0]][0]
+    updates = []
+    for n, i in enumerate(heads):
+        s, e, _ = segments[i]
+        stop = segments[heads[n + 1]][0] if n + 1 < len(heads) else len(body)
+        updates.append((body[s:e].strip(), body[e:stop].strip()))
+    intro = body[:intro_end].strip()
+    if first_arrow >= 0 and segments[heads[0]][0] > scan_from:
+        # text between the list and the first headline: keep it with the intro rather than lose it
+        intro = (intro + " " + body[scan_from:segments[heads[0]][0]].strip()).strip()
+    return intro, summary, updates

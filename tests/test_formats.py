@@ -1,0 +1,154 @@
+"""Reading the three live-blog formats, plain text and bad input; gold checks on the shared data."""
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from liveblog.formats import FormatError, decode_bytes, parse_article, parse_header_dates, read_article
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "formats"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def test_syndicated_french_with_summary():
+    a = read_article(FIX / "syndicated_fr.txt")
+    assert (a.format, a.lang, a.outlet, a.author) == ("syndicated", "fr", "Le Courrier fictif", "Jeanne Martin")
+    assert a.published == datetime(2025, 1, 2, 14, 5, 9)
+    assert a.url == "https://www.courrier.example/monde/journee-de-tests"
+    assert a.caption.startswith("Une rue vide")
+    assert a.tags == ["Le Courrier fictif", "Ukraine"]
+    assert a.intro.endswith("deux phrases.")
+    assert len(a.summary) == 3
+    assert [u.headline for u in a.updates] == [
+        "Le parseur lit les titres collés", "Une alerte aérienne à Testville", "Qui a gagné ?"]
+    assert [u.index for u in a.updates] == [0, 1, 2]
+    u = a.updates[0]
+    assert u.text.startswith(u.headline + "\nLe module") and "DeepState" in u.text
+    assert all(u.published is None for u in a.updates)
+
+
+def test_syndicated_english_without_summary():
+    a = read_article(FIX / "syndicated_en.txt")
+    assert a.lang == "en" and a.summary == [] and a.author is None
+    assert a.intro == "An intro sentence with no list. It ends here."
+    assert [u.headline for u in a.updates] == [
+        "Talks on the table at the U.S. embassy in 2025",
+        "Drone strike hits depot, officials say ‘all clear’",
+        "Is the bridge still standing?",
+    ]
+
+
+def test_plain_french_relative_stamps_and_furniture():
+    a = read_article(FIX / "plain_fr.txt")
+    assert (a.format, a.lang, a.outlet) == ("plain", "fr", "Le Courrier fictif")
+    assert a.published == datetime(2025, 2, 3, 8, 0) and a.updated == datetime(2025, 2, 4, 10, 30)
+    assert [u.published for u in a.updates] == [
+        datetime(2025, 2, 4, 10, 0), datetime(2025, 2, 4, 8, 30), datetime(2025, 2, 3, 23, 15)]
+    text = "\n".join(u.text for u in a.updates)
+    for furniture in ("Partager", "Publicité", "A LIRE AUSSI", "article lié"):
+        assert furniture not in text
+
+
+def test_plain_english_clock_crosses_midnight():
+    a = read_article(FIX / "plain_en.txt")
+    assert a.lang == "en" and a.updated == datetime(2025, 3, 6, 1, 15)
+    assert [u.published for u in a.updates] == [
+        datetime(2025, 3, 6, 0, 50), datetime(2025, 3, 5, 23, 40), datetime(2025, 3, 5, 22, 0)]
+    assert [u.headline for u in a.updates] == ["Overnight drone attack reported", "Mayor: ‘We are ready’", "Welcome"]
+    assert "Read more" not in a.updates[0].text and "Share" not in a.updates[0].text
+
+
+def test_html_ignores_nav_scripts_ads_and_aside():
+    a = read_article(FIX / "page.html")
+    assert (a.format, a.lang, a.outlet) == ("html", "fr", "Le Courrier fictif")
+    assert a.title == "Direct : une page fictive & ses mises à jour"
+    assert a.url == "https://www.courrier.example/direct/page"
+    assert a.published == datetime(2025, 6, 1, 7, 30) and a.updated == datetime(2025, 6, 1, 18, 10)
+    assert [u.headline for u in a.updates] == ["Le maire de Testville «\u00a0rassuré\u00a0»", "Bienvenue dans ce direct"]
+    assert a.updates[0].published == datetime(2025, 6, 1, 18, 5)
+    assert a.intro == "Un chapeau qui n’est pas une mise à jour."
+    body = "\n".join(u.text for u in a.updates)
+    assert "Scriptville" not in body and "Publicité" not in body and "Navville" not in body
+
+
+def test_unstructured_text_one_update_per_block():
+    a = read_article(FIX / "unstructured.txt")
+    assert a.format == "text" and len(a.updates) == 2
+    assert a.updates[0].headline == "Notes from the front" and a.updates[1].headline == ""
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("empty.txt", "empty"), ("blank.txt", "empty"), ("binary.bin", "binary"),
+    ("syndicated_empty_body.txt", "no updates"),
+])
+def test_bad_inputs_are_rejected_with_a_reason(name, reason):
+    with pytest.raises(FormatError, match=reason):
+        read_article(FIX / name)
+
+
+def test_missing_file_is_a_format_error(tmp_path):
+    with pytest.raises(FormatError, match="cannot read"):
+        read_article(tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize("name,warned", [
+    ("latin1_plain.txt", True), ("utf16_plain.txt", False), ("utf8_bom_plain.txt", False)])
+def test_encodings(name, warned):
+    text, warning = decode_bytes((FIX / name).read_bytes())
+    assert "général" in text and not text.startswith("\ufeff")
+    assert (warning is not None) == warned
+
+
+def test_non_printable_text_is_binary():
+    with pytest.raises(FormatError, match="binary"):
+        decode_bytes(bytes(range(1, 32)) * 50)
+
+
+@pytest.mark.parametrize("text", [
+    "* . *", "* . *\n\n\n\n\nx", "<html>", "<html><article><h2></h2></article></html>", "12h00\n", "\x0c",
+    "Publié le 99/99/2023 à 99h99\n10h00\nTitre\nCorps.", "* . *\nA\n\nB\n\n\n\n\nCorps sans titre.\n\n\nSource link :",
+])
+def test_never_crashes(text):
+    try:
+        parse_article(text)
+    except FormatError:
+        pass
+
+
+def test_header_dates():
+    assert parse_header_dates("Publié le 21/05/2023 à 07h02 · Mis à jour le 21/05/2023 à 19h48") == (
+        datetime(2023, 5, 21, 7, 2), datetime(2023, 5, 21, 19, 48))
+    assert parse_header_dates("Published 20 August 2024, 07:10 GMT | Updated 18:55 GMT") == (
+        datetime(2024, 8, 20, 7, 10), datetime(2024, 8, 20, 18, 55))
+    assert parse_header_dates("Last updated 22 May 2025, 20:15 BST") == (None, datetime(2025, 5, 22, 20, 15))
+
+
+def _gold():
+    rows = []
+    for sub, gold in (("seeds", "seeds/gold.jsonl"), ("devset", "devset/gold.jsonl")):
+        path = SHARED / gold
+        if path.exists():
+            rows += [(SHARED / sub / d["file"], d) for d in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if d]
+    return rows
+
+
+GOLD = _gold()
+
+
+@pytest.mark.skipif(not GOLD, reason="../shared (gold annotations) not present")
+@pytest.mark.parametrize("path,gold", GOLD, ids=[p.name for p, _ in GOLD] or None)
+def test_gold_headlines_counts_and_dates(path, gold):
+    a = read_article(path)
+    assert a.format == gold["format"] and a.lang == gold["lang"]
+    assert [u.headline for u in a.updates] == gold["headlines"]
+    assert len(a.updates) == gold["updates"]
+    assert a.published == datetime.fromisoformat(gold["published"])
+    if "updated" in gold:
+        assert a.updated == (datetime.fromisoformat(gold["updated"]) if gold["updated"] else None)
+    for key in ("title", "outlet", "url"):
+        if key in gold:
+            assert getattr(a, key) == gold[key]
+    if a.format != "syndicated":
+        stamps = [u.published for u in a.updates]
+        assert all(stamps) and stamps == sorted(stamps, reverse=True)  # newest first
