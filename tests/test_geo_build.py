@@ -1,0 +1,137 @@
+"""The gazetteer build on tiny hand-written sources, and (when ../shared is present) its determinism."""
+from __future__ import annotations
+
+import csv
+import filecmp
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from geo import build
+from geo.gazetteer import read_gazetteer
+from geo.names import fold
+
+SHARED_SRC = Path(__file__).resolve().parents[2] / "shared" / "gazetteer-src"
+
+
+def ua_row(gid, name, alts, lat, lon, fclass, fcode, a1, a2="", pop=0):
+    cols = [str(gid), name, name, ",".join(alts), str(lat), str(lon), fclass, fcode, "UA", "", a1, a2, "", "",
+            str(pop), "", "100", "Europe/Kyiv", "2024-01-01"]
+    return "\t".join(cols)
+
+
+@pytest.fixture()
+def tiny_src(tmp_path: Path) -> Path:
+    """A made-up Ukrainian dump (one oblast, a raion, its centre, a village, a brook) and admin1 codes."""
+    src = tmp_path / "src"
+    src.mkdir()
+    rows = [
+        ua_row(1001, "Testova Oblast", ["Тестова область"], 48.0, 37.0, "A", "ADM1", "05", pop=4000000),
+        ua_row(1002, "Testovyi Raion", [], 48.0, 37.0, "A", "ADM2", "05", "1416"),
+        ua_row(709717, "Donetsk", ["Донецьк", "Донецк"], 48.023, 37.802, "P", "PPLA", "05", "1416", 900000),
+        ua_row(1003, "Hvozdivka", ["Гвоздівка", "Gvozdovka"], 48.1, 37.3, "P", "PPL", "05", "1416", 120),
+        ua_row(1004, "Hvozdivka", ["Гвоздівка"], 48.2, 37.4, "H", "STM", "05"),  # a brook: not kept
+        ua_row(1005, "Testova AES", ["Тестова АЕС"], 47.5, 34.6, "S", "PS", "05"),
+    ]
+    with zipfile.ZipFile(src / "UA.zip", "w") as z:
+        z.writestr("UA.txt", "\n".join(rows) + "\n")
+    (src / "admin1CodesASCII.txt").write_text("UA.05\tDonetsk\tDonetsk\t1001\n", encoding="utf-8")
+    return src
+
+
+def run_build(src: Path, out: Path) -> None:
+    assert build.main(["--src", str(src), "--out", str(out), "--no-basemaps"]) == 0
+
+
+def test_build_on_tiny_sources(tiny_src: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    run_build(tiny_src, out)
+    g = read_gazetteer(out)
+    village = g.places["gn:1003"]
+    assert (village.kind, village.admin1, village.admin2, village.population) == (
+        "settlement", "Donetsk Oblast", "Testovyi Raion", 120)
+    assert "gn:1004" not in g.places  # an unnamed brook would shadow the village
+    assert g.places["gn:1005"].kind == "feature"
+    for spelling in ("Hvozdivka", "Gvozdovka", "Гвоздівка", "Hvozdivka", "Gvozdivka", "Hwosdiwka"):
+        assert "gn:1003" in g.names.get(fold(spelling), ()), spelling
+    region = g.places["gn:1001"]
+    assert (region.kind, region.name, region.population) == ("region", "Donetsk Oblast", 4000000)
+    assert (region.lat, region.lon) == (48.023, 37.802)  # its centre, Donetsk city
+    for form in ("Donetsk", "oblast de Donetsk", "Donetsk region", "Donechchyna"):
+        assert "gn:1001" in g.names[fold(form)], form
+    assert "gn:709717" in g.names[fold("Donetsk")]  # the city stays a candidate too
+
+
+def test_names_file_records_sources(tiny_src: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    run_build(tiny_src, out)
+    import gzip
+    with gzip.open(out / "names.tsv.gz", "rt", encoding="utf-8") as f:
+        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows[0] == ["key", "place_id", "source"]
+    assert rows[1:] == sorted(rows[1:])
+    sources = {(k, pid): s for k, pid, s in rows[1:]}
+    assert sources[("hvozdivka", "gn:1003")] == "geonames"
+    assert sources[("gvozdivka", "gn:1003")] == "press-fr"
+    assert sources[("donechchyna", "gn:1001")].startswith("translit")
+    report = (out / "coverage.txt").read_text(encoding="utf-8")
+    assert "UA\tsettlement\t2" in report and "UA places without coordinates: 0" in report
+
+
+def test_tiny_build_is_deterministic(tiny_src: Path, tmp_path: Path):
+    run_build(tiny_src, tmp_path / "a")
+    run_build(tiny_src, tmp_path / "b")
+    for name in ("places.tsv.gz", "names.tsv.gz", "coverage.txt"):
+        assert filecmp.cmp(tmp_path / "a" / name, tmp_path / "b" / name, shallow=False), name
+
+
+def test_generated_names_are_capped():
+    rec = build.PlaceRecord(id="x", name="x", kind="settlement", feature_code="PPL", country="UA")
+    for i in range(build.MAX_GENERATED + 10):
+        build.add_name(rec, f"variant {i}", "press-fr", generated=True)
+    build.add_name(rec, "Source Name", "geonames")
+    assert rec.generated == build.MAX_GENERATED and "source name" in rec.names
+    build.add_name(rec, "KBP", "geonames")  # an airport code, not a name
+    build.add_name(rec, "基辅", "geonames")  # a script no French/English text uses
+    assert "kbp" not in rec.names and "基辅" not in rec.names
+
+
+def test_french_elision_and_templates():
+    assert build.apply_template("région {de_fr}", "Odesa", "Odessa") == "région d'Odessa"
+    assert build.apply_template("oblast {de_fr}", "Kursk", "Koursk") == "oblast de Koursk"
+
+
+def test_basemap_simplification_keeps_closed_rings():
+    ring = [[30.0, 50.0], [30.00001, 50.0], [31.0, 50.0], [31.0, 51.0], [30.0, 51.0], [30.0, 50.0]]
+    g = build.simplify_geometry({"type": "Polygon", "coordinates": [ring]}, 0.01, 3)
+    assert g["coordinates"][0][0] == g["coordinates"][0][-1] and len(g["coordinates"][0]) == 5
+
+
+def test_every_data_table_loads():
+    for name in ("admin1.tsv", "region_forms.tsv", "renamed.tsv", "feature_names.tsv", "feature_forms.tsv",
+                 "extra_regions.tsv"):
+        rows = build.read_tsv(build.DATA_DIR / name)
+        assert rows and all(None not in r.values() and None not in r for r in rows), name
+    types = {r["type"] for r in build.read_tsv(build.DATA_DIR / "admin1.tsv")}
+    assert types <= {r["type"] for r in build.read_tsv(build.DATA_DIR / "region_forms.tsv")}
+
+
+def test_shipped_basemaps_are_small_geojson():
+    for name in ("ukraine_adm1.geojson", "countries.geojson"):
+        data = json.loads((build.DATA_DIR / name).read_text(encoding="utf-8"))
+        assert data["type"] == "FeatureCollection" and data["features"]
+        assert (build.DATA_DIR / name).stat().st_size < 1_000_000
+    isos = {f["properties"]["iso_a2"] for f in json.loads((build.DATA_DIR / "countries.geojson").read_text())["features"]}
+    assert {"UA", "RU", "BY", "PL", "MD"} <= isos
+
+
+def test_full_build_is_deterministic(tmp_path: Path):
+    """Builds twice from ../shared (≈ 20 s each) and compares bytes."""
+    if not SHARED_SRC.exists():
+        pytest.skip("shared/gazetteer-src absent")
+    run_build(SHARED_SRC, tmp_path / "a")
+    run_build(SHARED_SRC, tmp_path / "b")
+    for name in ("places.tsv.gz", "names.tsv.gz", "coverage.txt"):
+        assert filecmp.cmp(tmp_path / "a" / name, tmp_path / "b" / name, shallow=False), name
