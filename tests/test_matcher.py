@@ -1,0 +1,113 @@
+"""geo.matcher on the fixture gazetteer: boundaries, elision, longest match, cues, metonymy flags."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo import matcher
+from geo.gazetteer import read_gazetteer
+from geo.matcher import find_mentions, fold_with_offsets, load_cues, normalise
+
+FIXTURE = Path(__file__).parent / "fixtures" / "gazetteer"
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return read_gazetteer(FIXTURE)
+
+
+def spans(text, gaz, **flags):
+    return [m.surface for m in find_mentions(text, gaz) if all(getattr(m, k) == v for k, v in flags.items())]
+
+
+def test_every_cue_file_loads():
+    cues = load_cues()
+    assert "kremlin" in cues.stop and "moscou" in cues.seats and "selon" in cues.common
+    assert cues.directions["sud est"] == 135 and cues.numerals["une quinzaine de"] == 15
+    assert cues.meto_before["selon"] == "actor" and cues.meto_before["frappe sur"] == "location"
+    for path in matcher.CUES_DIR.iterdir():
+        if path.suffix in (".tsv", ".txt"):
+            assert matcher._rows(path.name), path.name
+
+
+def test_fold_offsets_map_back_to_the_original():
+    text = "d’Izmaïlivka et Œuvre"
+    folded, offsets = fold_with_offsets(text)
+    assert folded.startswith("dizmailivka et oeuvre")
+    i = folded.index("izmailivka")
+    assert text[offsets[i]] == "I"
+    assert len(normalise(text)) == len(text)
+
+
+def test_french_elision_and_apostrophes(gaz):
+    text = "La prise d'Izmaïlivka et d’Odessa, puis l’oblast de Kherson."
+    got = find_mentions(text, gaz)
+    assert [m.surface for m in got] == ["Izmaïlivka", "Odessa", "oblast de Kherson"]
+    assert text[got[0].start : got[0].end] == "Izmaïlivka"
+
+
+def test_english_possessive_and_glued_headline(gaz):
+    assert spans("Kharkiv's mayor and Kharkiv’s district", gaz) == ["Kharkiv", "Kharkiv"]
+    # Syndicated bodies glue a headline to the next sentence: the case change is a boundary.
+    got = find_mentions("Une frappe vise DniproLes services de Kiev disent", gaz)
+    assert [m.surface for m in got] == ["Dnipro", "Kiev"]
+
+
+def test_inside_a_word_or_lower_case_is_not_a_name(gaz):
+    assert spans("Les kievains et les dniproviens du pokrovskyi", gaz) == []
+    assert spans("Kurakhovets", gaz) == []
+
+
+def test_longest_match_wins_and_hyphen_variants(gaz):
+    assert spans("Niu-York, Niu York et Chasiv-Yar", gaz) == ["Niu-York", "Niu York", "Chasiv-Yar"]
+    assert spans("the Zaporizhzhia nuclear power plant", gaz) == ["Zaporizhzhia nuclear power plant"]
+
+
+def test_stop_names_and_person_names_are_skipped(gaz):
+    assert spans("Mars avait été marqué. La compagnie Pobeda vole.", gaz) == []
+    assert spans("said drone operator Oleksandr Lyman, near Lyman.", gaz) == ["Lyman"]
+
+
+def test_region_phrases_cover_the_whole_expression(gaz):
+    got = find_mentions("dans la région russe de Koursk et la région de Donetsk", gaz)
+    assert [(m.surface, m.kind_cue, m.country_cue) for m in got] == [
+        ("région russe de Koursk", "region", "RU"),
+        ("région de Donetsk", "region", None),
+    ]
+    got = find_mentions("fighting in the Kursk region", gaz)
+    assert [(m.surface, m.kind_cue) for m in got] == [("Kursk region", "region")]
+
+
+def test_plural_region_word_reaches_each_coordinated_name(gaz):
+    got = find_mentions("in the Kursk and Belgorod regions. Kharkiv is calm.", gaz)
+    assert [(m.surface, m.kind_cue) for m in got] == [("Kursk", "region"), ("Belgorod", "region"), ("Kharkiv", None)]
+
+
+def test_kind_cues(gaz):
+    got = {m.surface: (m.kind_cue, m.codes) for m in find_mentions("la centrale de Zaporijjia et la ville de Kharkiv", gaz)}
+    assert got["centrale de Zaporijjia"][0] == "feature" and "PS" in got["centrale de Zaporijjia"][1]
+    assert got["Kharkiv"] == ("settlement", ())
+
+
+def test_relative_location_span_runs_from_the_number_to_the_anchor(gaz):
+    text = "la prise d'Izmaïlivka, à 8 km au nord de Kourakhové, et une quinzaine de kilomètres au sud-est de Donetsk"
+    rel = [m for m in find_mentions(text, gaz) if m.relative]
+    assert [m.surface for m in rel] == ["8 km au nord de Kourakhové", "une quinzaine de kilomètres au sud-est de Donetsk"]
+    assert (rel[0].relative.km, rel[0].relative.bearing) == (8.0, 0.0)
+    assert (rel[1].relative.km, rel[1].relative.bearing) == (15.0, 135.0)
+    assert text[rel[0].relative.anchor_start :].startswith("Kourakhové")
+
+
+def test_metonymy_flags(gaz):
+    def flags(text):
+        return [(m.surface, m.metonymic) for m in find_mentions(text, gaz) if not m.relative]
+
+    assert flags("Moscou revendique la prise. Une frappe sur Moscou.") == [("Moscou", True), ("Moscou", False)]
+    assert flags("Kiev a démenti, selon Washington.") == [("Kiev", True), ("Washington", True)]
+    assert flags("pressure on Moscow; explosions heard in Kyiv") == [("Moscow", True), ("Kyiv", False)]
+    assert flags("a deal agreed by Washington and Kyiv") == [("Washington", True), ("Kyiv", True)]
+    assert flags("Moscow’s claim was denied") == [("Moscow", True)]
+    assert flags("Le régime de Kiev accuse. Retransmise depuis Kiev.") == [("Kiev", True), ("Kiev", False)]
+    # Only seats of power are read as actors.
+    assert flags("Pokrovsk a été bombardée") == [("Pokrovsk", False)]
