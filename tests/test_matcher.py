@@ -85,15 +85,17 @@ def test_plural_region_word_reaches_each_coordinated_name(gaz):
 
 
 def test_kind_cues(gaz):
-    got = {m.surface: (m.kind_cue, m.codes) for m in find_mentions("la centrale de Zaporijjia et la ville de Kharkiv", gaz)}
+    text = "la centrale de Zaporijjia et la ville de Kharkiv"
+    got = {m.surface: (m.kind_cue, m.codes) for m in find_mentions(text, gaz)}
     assert got["centrale de Zaporijjia"][0] == "feature" and "PS" in got["centrale de Zaporijjia"][1]
     assert got["Kharkiv"] == ("settlement", ())
 
 
 def test_relative_location_span_runs_from_the_number_to_the_anchor(gaz):
-    text = "la prise d'Izmaïlivka, à 8 km au nord de Kourakhové, et une quinzaine de kilomètres au sud-est de Donetsk"
+    far = "une quinzaine de kilomètres au sud-est de Donetsk"
+    text = f"la prise d'Izmaïlivka, à 8 km au nord de Kourakhové, et {far}"
     rel = [m for m in find_mentions(text, gaz) if m.relative]
-    assert [m.surface for m in rel] == ["8 km au nord de Kourakhové", "une quinzaine de kilomètres au sud-est de Donetsk"]
+    assert [m.surface for m in rel] == ["8 km au nord de Kourakhové", far]
     assert (rel[0].relative.km, rel[0].relative.bearing) == (8.0, 0.0)
     assert (rel[1].relative.km, rel[1].relative.bearing) == (15.0, 135.0)
     assert text[rel[0].relative.anchor_start :].startswith("Kourakhové")
