@@ -1,0 +1,85 @@
+"""Event dates: relative and explicit dates read against the publication date, and dates that are not events."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from liveblog.dates import LEXICONS, date_lexicon, event_date, read_tsv
+
+# Monday 28 October 2024, early afternoon.
+MONDAY = datetime(2024, 10, 28, 13, 15)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "expected"),
+    [
+        ("Le ministère a revendiqué ce dimanche la prise du village.", "fr", date(2024, 10, 27)),
+        ("Le gouverneur a annoncé ce lundi l'évacuation.", "fr", date(2024, 10, 28)),
+        ("Deux civils ont été tués mardi soir par un drone.", "fr", date(2024, 10, 22)),
+        ("Hier, l'armée a repoussé six assauts.", "fr", date(2024, 10, 27)),
+        ("Des drones ont visé la ville la nuit dernière.", "fr", date(2024, 10, 28)),
+        ("Des missiles ont frappé dans la nuit de samedi à dimanche.", "fr", date(2024, 10, 27)),
+        ("Jeudi 24 octobre, des soldats ont ouvert le feu.", "fr", date(2024, 10, 24)),
+        ("Le sommet s'est tenu le mardi 6 août.", "fr", date(2024, 8, 6)),
+        ("Le président est arrivé le 3 octobre 2024 à Kiev.", "fr", date(2024, 10, 3)),
+        ("The ministry said on Thursday its troops had advanced.", "en", date(2024, 10, 24)),
+        ("The army said late on Wednesday it had pulled out.", "en", date(2024, 10, 23)),
+        ("Air defences shot down 20 drones overnight, the governor said.", "en", date(2024, 10, 28)),
+        ("Three people were wounded yesterday, officials said.", "en", date(2024, 10, 27)),
+        ("The attack took place on 12 October, police said.", "en", date(2024, 10, 12)),
+        ("The attack took place on October 12, police said.", "en", date(2024, 10, 12)),
+    ],
+)
+def test_stated_dates(sentence, lang, expected):
+    assert event_date(sentence, lang, MONDAY) == (expected, "day")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Tout navire sera visé à partir du jeudi 25 mai.", "fr"),  # future effective date
+        ("Les combats durent depuis vendredi.", "fr"),  # start of a cumulative count
+        ("Douze civils ont été tués depuis le 6 août.", "fr"),
+        ("Il a annoncé des renforts dans le secteur où l'armée a lancé vendredi une offensive.", "fr"),
+        ("Le sommet aura lieu lundi prochain.", "fr"),
+        ("Pyongyang has sent 3,000 more troops since January.", "en"),  # month without day
+        ("July was the deadliest month for civilians.", "en"),
+        ("The talks will resume next Friday.", "en"),
+        ("The summit is due on 15 November.", "en"),  # after publication: announced, not an event
+    ],
+)
+def test_not_event_dates_fall_back_to_publication(sentence, lang):
+    assert event_date(sentence, lang, MONDAY) == (date(2024, 10, 28), "inferred")
+
+
+def test_no_publication_date():
+    assert event_date("Le ministère a annoncé mardi la prise du village.", "fr", None) == (None, "inferred")
+    # An explicit date with its year needs no publication date.
+    assert event_date("The strike hit on 3 October 2024.", "en", None) == (date(2024, 10, 3), "day")
+
+
+def test_year_wraps_in_january():
+    assert event_date("L'attaque du 28 décembre a fait trois morts.", "fr", datetime(2025, 1, 2)) == (
+        date(2024, 12, 28),
+        "day",
+    )
+
+
+def test_unknown_language_infers():
+    assert event_date("Вчора армія заявила", "uk", MONDAY) == (date(2024, 10, 28), "inferred")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_date_lexicon_rows_load(lang):
+    kinds = {"weekday", "month", "relative", "night", "night_of", "night_to", "block", "block_after", "clause_block"}
+    rows = read_tsv(LEXICONS / f"dates_{lang}.tsv")
+    assert rows
+    for row in rows:
+        assert row[0] in kinds, row
+        assert row[1], row
+        if row[0] in ("weekday", "month", "relative"):
+            int(row[2])
+    lex = date_lexicon(lang)
+    assert sorted(set(lex.weekdays.values())) == list(range(7))
+    assert sorted(set(lex.months.values())) == list(range(1, 13))
