@@ -9,6 +9,7 @@ matched on a 1:1 normalised copy of the text (same length, so offsets carry over
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +35,7 @@ class Relative:
     anchor_kind: str = ""  # set when the anchor is an anaphor ("the plant"): the kind of the mention meant
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     surface: str  # as written, cue words included when they belong to the place ("région de Donetsk")
     start: int
@@ -51,6 +52,7 @@ class Mention:
     near_start: int | None = None  # "X, a village near Y" / "X, east of Y": the start of Y's mention
     plural_region: bool = False  # touched by a plural region word ("the Kursk and Belgorod regions")
     relative: Relative | None = None
+    person: bool = False  # part of a person's or an organisation's name ("Vyacheslav Gladkov"): not a place
 
 
 # ---------------------------------------------------------------- cue data
@@ -73,9 +75,40 @@ def norm_char(c: str) -> str:
     return f[:1] or " "
 
 
+class _Table(dict):
+    """A str.translate table filled on first sight of each character: no per-call table building."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self.special: set[str] = set()  # characters that map to no character or to several
+        self.pattern, self.compiled_for = re.compile("(?!)"), 0  # a character class of `special`
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = self.fn(chr(code))
+        if len(out) != 1:
+            self.special.add(chr(code))
+        return out
+
+
+def cased_char(c: str) -> str:
+    """fold_char that keeps a capital a capital (É → E): the automaton's keys start with a capital, so a
+    name can only match where a capitalised word starts, never inside a word ("ivka" in "-ivka")."""
+    f = fold_char(c)
+    return f.upper() if c.isupper() else f
+
+
+_NORM_TABLE = _Table(norm_char)
+_FOLD_TABLE = _Table(fold_char)
+_CASED_TABLE = _Table(cased_char)
+# Lower-case words inside multi-word names ("Rostov-on-Don", "Rostov-sur-le-Don", "Bourg-en-Bresse").
+_PARTICLES = frozenset("on upon sur le la les de du des en na nad pid am an der die das del di da do of the "
+                       "and et i y e bei im in".split())
+
+
 def normalise(s: str) -> str:
     """Same length as s: lower case, no diacritics, apostrophes and dashes as spaces."""
-    return s.translate({ord(c): norm_char(c) for c in set(s)})
+    return s.translate(_NORM_TABLE)
 
 
 def _phrase_re(phrases) -> str:
@@ -105,6 +138,19 @@ class Cues:
     numerals: dict
     directions: dict
     cue_words: frozenset[str]  # words of region and kind cues ("Oblast", "River"): not a person's name
+    first_names: frozenset[str]  # folded first names: "Vyacheslav Gladkov" is a person
+    role_before: re.Pattern  # "governor Gladkov", matched on the normalised text before a name
+    role_after: re.Pattern  # "Gladkov, the governor of", after a name
+    org_after: re.Pattern  # "the Luch design bureau": a name of an organisation or unit
+    vicinity: re.Pattern  # "near Bakhmut", "aux portes de Kherson": the phrase before a name
+    last_before: frozenset[str]  # last words of every cue that precedes a name: no such word, no regex run
+    gate_kind: frozenset[str]  # ... of the kind cues before a name ("centrale de", "ville de")
+    gate_vicinity: frozenset[str]  # ... of the "near" phrases
+    gate_role: frozenset[str]  # ... of the role words ("governor")
+    first_after: frozenset[str]  # first words of every cue that follows a name
+    org_first: frozenset[str]  # first words of the organisation nouns
+    part_words: frozenset[str]  # "district", "quartier": "X district of Y" puts X inside Y
+    units: tuple[str, ...]  # distance units ("km"): a text without one has no relative location
 
 
 @lru_cache(maxsize=1)
@@ -144,14 +190,39 @@ def load_cues() -> Cues:
     dir_re = _phrase_re(directions)
     core = rf"{num_re}\s*(?P<unit>{units})\s+(?:(?:{connectors})\s+)?(?P<dir>{dir_re})\s+(?:{connectors})\s+"
     relative = re.compile(rf"(?:^|[^\w.,]){core}(?:the\s+)?$")
+    # The anaphor alone ("the plant"), found first; the relative pattern is then tried just before it.
     anaphor = re.compile(
-        rf"(?:^|[^\w.,]){core}(?P<ana>the\s+plant|the\s+station|the\s+city|the\s+town|the\s+village|"
+        r"\b(?P<ana>the\s+plant|the\s+station|the\s+city|the\s+town|the\s+village|"
         r"la\s+centrale|la\s+ville|la\s+localite|ce\s+village)\b"
     )
     near_words = _phrase_re([r[2] for r in rel if r[0] == "near"] + [
         f"{d} {c}" for d in directions for c in ("of", "de", "d", "du")])
     near = re.compile(rf"^\s*,?[^.;:!?\n]{{0,60}}?\b(?:{near_words})\s*$")
+    vicinity_words = _phrase_re(r[2] for r in rel if r[0] == "near")
+    roles = _rows("person_roles.tsv")
+    role_before = _phrase_re(r[2] for r in roles if r[1] == "before")
+    role_after = _phrase_re(r[2] for r in roles if r[1] == "after")
+    orgs = _phrase_re(r[1] for r in _rows("not_place_after.tsv"))
+    phrases_before = (
+        [r[2] for r in region if r[1] == "before"] + [r[2] for r in kinds if r[1] == "before"]
+        + [r[2] for r in rel if r[0] in ("near", "connector")] + [r[2] for r in roles if r[1] == "before"]
+    )
+    last_before = {normalise(p).split()[-1] for p in phrases_before if normalise(p).split()}
+    last_before |= {"de", "d", "du", "of", "the"}
+    phrases_after = [r[2] for r in region if r[1] == "after"] + [r[2] for r in kinds if r[1] == "after"]
+    first_after = {normalise(p).split()[0] for p in phrases_after if normalise(p).split()}
+    def lasts(phrases):
+        return frozenset(normalise(p).split()[-1] for p in phrases if normalise(p).split())
+
     return Cues(
+        last_before=frozenset(last_before),
+        gate_kind=lasts(r[2] for r in kinds if r[1] == "before") | {"d"},
+        gate_vicinity=lasts(r[2] for r in rel if r[0] == "near"),
+        gate_role=lasts(r[2] for r in roles if r[1] == "before"),
+        first_after=frozenset(first_after),
+        part_words=frozenset(normalise(r[2]).strip() for r in rel if r[0] == "part"),
+        org_first=frozenset(normalise(r[1]).split()[0] for r in _rows("not_place_after.tsv")),
+        units=tuple(sorted({normalise(r[2]).strip() for r in rel if r[0] == "unit"})),
         stop=words("stop_names.txt"),
         common=words("common_words.txt"),
         seats=words("seats.txt"),
@@ -171,6 +242,11 @@ def load_cues() -> Cues:
         numerals=numerals,
         directions=directions,
         cue_words=frozenset(w for r in region + kinds for w in fold(r[2]).split()),
+        first_names=frozenset(fold(r[0]) for r in _rows("first_names.txt")),
+        role_before=re.compile(rf"(?:^|[^\w])(?P<role>{role_before})\s+$"),
+        role_after=re.compile(rf"^\s*,\s*(?:\w+\s+){{0,3}}?(?:{role_after})\b"),
+        org_after=re.compile(rf"^\s+(?:{orgs})\b"),
+        vicinity=re.compile(rf"(?:^|[^\w])(?P<cue>(?:{vicinity_words})\s+)$"),
     )
 
 
@@ -184,27 +260,34 @@ def _automaton(gaz: Gazetteer):
         cues = load_cues()
         auto = ahocorasick.Automaton()
         for key in gaz.names:
-            if len(key) < _MIN_KEY or key in cues.stop or key in cues.common:
-                continue
-            auto.add_word(key, key)
+            if len(key) < _MIN_KEY or key in cues.stop or key in cues.common or not key[0].isalpha():
+                continue  # (a name must start with a capital letter: "3 e viddilennia" never matches)
+            for variant in _cased_keys(key):
+                auto.add_word(variant, (key, len(variant) - 1))
         auto.make_automaton()
         object.__setattr__(gaz, "_name_automaton", auto)
     return auto
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+def _cased_keys(key: str) -> list[str]:
+    """The automaton's spellings of a folded key: capitalised, and for a multi-word name also at every word
+    ("Niu York", "Chasiv Yar") or every word but particles ("Rostov on Don")."""
+    words = key.split(" ")
+    out = [key[:1].upper() + key[1:]]
+    if len(words) > 1:
+        every = " ".join(w[:1].upper() + w[1:] for w in words)
+        most = " ".join(w if i and w in _PARTICLES else w[:1].upper() + w[1:] for i, w in enumerate(words))
+        out += [v for v in (every, most) if v not in out]
+    return out
+
+
+def fold_with_offsets(text: str, table: _Table = _FOLD_TABLE) -> tuple[str, list[int] | None]:
     """The text folded per character, and for each folded character the index of its source character
     (None when folding kept every character in place)."""
-    table = {}
-    special = []
-    for c in set(text):
-        f = fold_char(c)
-        table[ord(c)] = f
-        if len(f) != 1:
-            special.append(c)
     folded = text.translate(table)
-    if not special:
+    if table.special.isdisjoint(text):  # every character folded to one: offsets unchanged
         return folded, None
+    special = [c for c in table.special if c in text]
     offsets: list[int] = []
     pos = 0
     for m in re.finditer("[" + re.escape("".join(special)) + "]", text):
@@ -215,32 +298,57 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     return folded, offsets
 
 
-def _left_boundary(text: str, s: int) -> bool:
-    if s == 0:
-        return True
-    p = text[s - 1]
-    return not p.isalnum() or (p.islower() and text[s].isupper())
-
-
-def _right_boundary(text: str, e: int) -> bool:
-    if e >= len(text):
-        return True
-    n = text[e]
-    return not n.isalnum() or (n.isupper() and text[e - 1].islower())
-
-
 # ---------------------------------------------------------------- recognition
 
 
-def _raw_hits(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
-    folded, offsets = fold_with_offsets(text)
+class _OffsetMap:
+    """Folded index → source index, from the positions of the characters whose fold is not one character
+    (capitals, apostrophes): a bisect per lookup instead of a list as long as the text."""
+
+    __slots__ = ("src", "fstart", "flen", "shift")
+
+    def __init__(self, text: str, table: _Table):
+        if len(table.special) != table.compiled_for:
+            table.pattern = re.compile("[" + re.escape("".join(sorted(table.special))) + "]")
+            table.compiled_for = len(table.special)
+        self.src, self.fstart, self.flen, self.shift = [], [], [], []
+        cum = 0  # folded length minus source length, so far
+        for m in table.pattern.finditer(text):
+            p = m.start()
+            n = len(table[ord(text[p])])
+            self.src.append(p)
+            self.fstart.append(p + cum)
+            self.flen.append(n)
+            cum += n - 1
+            self.shift.append(cum)
+
+    def __getitem__(self, f: int) -> int:
+        i = bisect.bisect_right(self.fstart, f) - 1
+        if i < 0:
+            return f
+        if f < self.fstart[i] + self.flen[i]:
+            return self.src[i]
+        return f - self.shift[i]
+
+
+def raw_hits(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
+    folded = text.translate(_CASED_TABLE)
+    offsets = None if _CASED_TABLE.special.isdisjoint(text) else _OffsetMap(text, _CASED_TABLE)
     hits = []
-    for end_f, key in _automaton(gaz).iter(folded):
-        start_f = end_f - len(key) + 1
+    n = len(text)
+    # Keys start with the capital mark, so every hit starts on a capital letter; check the word boundaries.
+    for end_f, (key, span) in _automaton(gaz).iter(folded):
+        start_f = end_f - span
         s = offsets[start_f] if offsets else start_f
+        if s:
+            p = text[s - 1]
+            if p.isalnum() and not p.islower():
+                continue
         e = (offsets[end_f] if offsets else end_f) + 1
-        if not text[s].isupper() or not _left_boundary(text, s) or not _right_boundary(text, e):
-            continue
+        if e < n:
+            q = text[e]
+            if q.isalnum() and not (q.isupper() and text[e - 1].islower()):
+                continue
         surface = text[s:e]
         if surface.isupper() and len(surface) <= 4:  # acronyms: SBU, ONU, PAM
             continue
@@ -257,60 +365,99 @@ def _raw_hits(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     return taken
 
 
+_PUNCT = "\"'()[]{}«»“”‘’,;:.!?-–—/*"  # stripped from the words next to a name
 _PREV_WORD = re.compile(r"([\w]+) $")
 _NEXT_WORD = re.compile(r" (\w+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;»”\"\n⇒]\s*|[a-zà-ÿ])\w$")
 
 
-def _person_name(text: str, s: int, e: int, cues: Cues, ends: set[int]) -> bool:
-    """'Oleksandr Lyman', 'Vladimir Poutine': a place name next to a capitalised word that is neither a
-    common word, a cue word nor a place is taken as part of a person's or organisation's name."""
-    n = _NEXT_WORD.match(text, e)
-    if n:
-        w = n.group(1)
-        if w[0].isupper() and not w.isupper() and fold(w) not in cues.common and fold(w) not in cues.cue_words:
-            # Two names in a row with no comma ("Vladimir Rogov") are a person's, not two places.
+def _person_name(text: str, norm: str, s: int, e: int, cues: Cues, ends: set[int]) -> bool:
+    """'Oleksandr Lyman', 'Vladimir Poutine', 'governor Gladkov', 'the Luch design bureau': a place name
+    that is part of a person's or an organisation's name. Cheap character tests come first: most names
+    follow a lower-case word and precede punctuation or a lower-case word."""
+    after = norm[e : e + 40]
+    if _first_word(after) in cues.org_first and cues.org_after.match(after):
+        return True
+    # Words are compared in their normalised form, read off `norm` at the same offsets (no fold() per word).
+    if text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
+        n = _NEXT_WORD.match(text, e)
+        if n:
+            w = n.group(1)
+            f = norm[n.start(1) : n.end(1)]
+            if w[0].isupper() and not w.isupper() and f not in cues.common and f not in cues.cue_words:
+                # Two names in a row with no comma ("Vladimir Rogov") are a person's, not two places.
+                return True
+    if s < 2 or text[s - 1] != " " or not text[s - 2].isalnum():
+        return False
+    if _last_word(norm[max(0, s - 20) : s]) in cues.gate_role:
+        r = cues.role_before.search(norm, max(0, s - 30), s)
+        if r and text[r.end("role") : s].isspace():  # "governor Gladkov", not "the governor. Gladkov"
             return True
+    words = text[max(0, s - 32) : s - 1].rsplit(None, 1)
+    if not words or not words[-1].lstrip(_PUNCT)[:1].isupper():  # the word before is not capitalised
+        return False
     m = _PREV_WORD.search(text, max(0, s - 30), s)
     if not m:
         return False
     w = m.group(1)
-    if not w[0].isupper() or w.isupper() or fold(w) in cues.common or fold(w) in cues.cue_words:
+    f = norm[m.start(1) : m.end(1)]
+    if not w[0].isupper() or w.isupper() or f in cues.common or f in cues.cue_words:
         return False
-    if m.end(1) in ends:  # "Vladimir Rogov": two names in a row
+    if m.end(1) in ends or f in cues.first_names:  # "Vladimir Rogov", "Vyacheslav Gladkov"
+        return True
+    if cues.role_after.match(after):  # "Gladkov, the governor of …" after a capitalised word
         return True
     # A capitalised word that opens a sentence says nothing ("Neither Moscow…").
     return not _SENTENCE_START.search(text, max(0, m.start(1) - 4), m.start(1) + 1)
 
 
-def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
+def find_mentions(text: str, gaz: Gazetteer, norm: str | None = None) -> list[Mention]:
     """Every place-name mention in text, sorted by start, with candidates and cues.
 
-    Metonymic uses of seats of power are returned flagged (metonymic=True); relative locations
-    ("8 km au nord de Kourakhové") are returned as extra mentions with `relative` set.
+    Metonymic uses of seats of power are returned flagged (metonymic=True), parts of persons' and
+    organisations' names flagged person=True; relative locations ("8 km au nord de Kourakhové", "near
+    Bakhmut") are returned as extra mentions with `relative` set. `norm` is normalise(text), when the
+    caller has it already.
     """
     cues = load_cues()
-    hits = _raw_hits(text, gaz)
+    hits = raw_hits(text, gaz)
     if not hits:
         return []
-    norm = normalise(text)
+    norm = norm if norm is not None else normalise(text)
     ends = {e for _, e, _ in hits}
     mentions: list[Mention] = []
+    persons: list[Mention] = []
     for s, e, key in hits:
-        if _person_name(text, s, e, cues, ends):
-            continue
-        mentions.append(Mention(text[s:e], s, e, key, gaz.names.get(key, ()), s, e))
+        m = Mention(text[s:e], s, e, key, gaz.names.get(key, ()), s, e)
+        if _person_name(text, norm, s, e, cues, ends):
+            m.person = True
+            persons.append(m)
+        else:
+            mentions.append(m)
     for m in mentions:
         _attach_cues(m, text, norm, cues)
     _coordinated_regions(mentions, text, norm, cues)
     for a, b in zip(mentions, mentions[1:]):
         gap = text[a.end : b.start]
-        if len(gap) <= 90 and not re.search(r"[.;!?\n]", gap) and cues.near.match(norm[a.end : b.start]):
+        if len(gap) <= 90 and _last_word(norm[a.end : b.start]) in cues.last_before and not _HARD_STOP.search(
+                gap) and cues.near.match(norm[a.end : b.start]):
             a.near_start = b.start
+        elif len(gap) <= 20 and _part_of(norm, a, b, cues):
+            a.near_start = b.start  # "the Kyivskyi district of Kharkiv": a part of the next place
     _metonymy(mentions, text, norm, cues)
-    mentions.extend(_relatives(mentions, text, norm, cues))
+    extra = _relatives(mentions, text, norm, cues)
+    mentions.extend(extra)
+    mentions.extend(persons)
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
+
+
+def _part_of(norm: str, a: Mention, b: Mention, cues: Cues) -> bool:
+    words = (norm[a.start : a.end] + " " + norm[a.end : b.start]).split()
+    return len(words) >= 2 and words[-1] in _REGION_LINKS and words[-2] in cues.part_words
+
+
+_HARD_STOP = re.compile(r"[.;!?\n]")
 
 
 def _set_span(m: Mention, text: str, start: int, end: int) -> None:
@@ -318,10 +465,29 @@ def _set_span(m: Mention, text: str, start: int, end: int) -> None:
     m.surface = text[start:end]
 
 
+def _last_word(s: str) -> str:
+    """The last word of s (normalised text), punctuation stripped."""
+    words = s[-24:].split()
+    return words[-1].strip(_PUNCT) if words else ""
+
+
+def _first_word(s: str) -> str:
+    words = s[:24].split(None, 1)
+    return words[0].strip(_PUNCT) if words else ""
+
+
+_REGION_LINKS = frozenset(("de", "d", "du", "of"))  # the last word of every "région de" / "oblast of"
+
+
 def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> None:
     before = norm[max(0, m.name_start - _WINDOW) : m.name_start]
     after = norm[m.name_end : m.name_end + _WINDOW]
-    r = cues.region_before.search(before)
+    last = _last_word(before)
+    if last not in cues.last_before:
+        before = ""  # no cue can end here: skip the before-patterns
+    r = cues.region_before.search(before) if before and last in _REGION_LINKS else None
+    if _first_word(after) not in cues.first_after:
+        after = ""  # likewise for the after-patterns
     if r:
         m.kind_cue = "region"
         adj = r.group("adj").split()
@@ -333,7 +499,7 @@ def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> None:
         else:
             _set_span(m, text, m.name_start - len(before) + r.start("cue"), m.end)
         return
-    r = cues.region_after.search(after)
+    r = cues.region_after.search(after) if after else None
     if r:
         m.kind_cue = "region"
         word = " ".join(r.group("word").split())
@@ -343,6 +509,8 @@ def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> None:
             _set_span(m, text, m.start, m.name_end + r.end("cue"))
         return
     for pattern, side in ((cues.kind_before, "before"), (cues.kind_after, "after")):
+        if not (before if side == "before" else after) or (side == "before" and last not in cues.gate_kind):
+            continue
         r = pattern.search(before if side == "before" else after)
         if not r:
             continue
@@ -412,8 +580,12 @@ def _metonymy(mentions: list[Mention], text: str, norm: str, cues: Cues) -> None
             if tok not in cues.meto_skip:
                 break
     # Coordinated seats share the verdict: 'presse Moscou et Kiev', 'by Washington and Kyiv'.
+    if not verdict:
+        return
     for i in range(len(mentions) - 1):
         a, b = mentions[i], mentions[i + 1]
+        if (i not in verdict and i + 1 not in verdict) or (a.key not in cues.seats and b.key not in cues.seats):
+            continue
         gap = norm[a.end : b.start]
         if _COORD_SEATS.fullmatch(gap) and "." not in text[a.end : b.start]:
             va, vb = verdict.get(i), verdict.get(i + 1)
@@ -429,8 +601,18 @@ def _relatives(mentions: list[Mention], text: str, norm: str, cues: Cues) -> lis
     out = []
     for m in mentions:
         before = norm[max(0, m.name_start - _WINDOW) : m.name_start]
-        r = cues.relative.search(before)
+        last = _last_word(before)
+        if last not in cues.last_before:
+            continue
+        # A distance needs its unit in the window ("8 km au nord de"): a substring test before the regex.
+        r = cues.relative.search(before) if any(u in before for u in cues.units) else None
         if not r:
+            v = None if m.metonymic or m.kind_cue == "region" or last not in cues.gate_vicinity else \
+                cues.vicinity.search(before)
+            if v:  # "near Bakhmut": the anchor's point, as a relative location of its own
+                start = m.name_start - len(before) + v.start("cue")
+                out.append(Mention(text[start : m.end], start, m.end, "", (), m.name_start, m.name_end,
+                                   relative=Relative(0.0, 0.0, m.start)))
             continue
         km = _km(r.group("num"), cues)
         bearing = cues.directions[" ".join(r.group("dir").split())]
@@ -439,15 +621,20 @@ def _relatives(mentions: list[Mention], text: str, norm: str, cues: Cues) -> lis
             Mention(text[start : m.end], start, m.end, "", (), m.name_start, m.name_end,
                     relative=Relative(km, bearing, m.start))
         )
-    for r in cues.anaphor.finditer(norm):
-        ana = " ".join(r.group("ana").split())
-        kind = "feature" if ana.endswith(("plant", "station", "centrale")) else "settlement"
-        previous = [m for m in mentions if m.end <= r.start("num") and not m.metonymic and not m.relative]
-        if not previous:
+    if not any(u in norm for u in cues.units):  # no distance unit in the text: no anaphoric offset either
+        return out
+    for a in cues.anaphor.finditer(norm):
+        lo = max(0, a.start() - _WINDOW)
+        r = cues.relative.search(norm[lo : a.start()])
+        if not r:
             continue
-        start, end = r.start("num"), r.end("ana")
+        ana = " ".join(a.group("ana").split())
+        kind = "feature" if ana.endswith(("plant", "station", "centrale")) else "settlement"
+        start, end = lo + r.start("num"), a.end("ana")
+        if not any(m.end <= start and not m.metonymic and not m.relative for m in mentions):
+            continue
         out.append(
-            Mention(text[start:end], start, end, "", (), r.start("ana"), end,
+            Mention(text[start:end], start, end, "", (), a.start("ana"), end,
                     relative=Relative(_km(r.group("num"), cues), cues.directions[" ".join(r.group("dir").split())],
                                       -1, anchor_kind=kind))
         )

@@ -271,7 +271,7 @@ def test_mutated_files_end_cleanly(tmp_path):
     assert doctor.run_doctor(tmp_path / "t.sqlite") == []
 
 
-# --- crashes found in other modules (xfail until their owner fixes them) --------------------------------------
+# --- crashes found in other modules, kept as regression tests once fixed ---------------------------------------
 
 
 def _runs_within_memory(code: str, limit_mb: int) -> subprocess.CompletedProcess:
@@ -281,8 +281,8 @@ def _runs_within_memory(code: str, limit_mb: int) -> subprocess.CompletedProcess
                           text=True, timeout=600)
 
 
-@pytest.mark.xfail(strict=True, reason="geo.resolve._coherence builds a candidates x anchors float64 matrix for "
-                   "the whole article: a 60 kB glued token of 5,000 'Zaporizhzhia' asks for 3.4 GB (MemoryError)")
+# Was: geo.resolve._coherence built a candidates x anchors matrix for the whole article, so a 60 kB glued token of
+# 5,000 'Zaporizhzhia' asked for 3.4 GB (MemoryError).
 def test_enormous_place_like_token_geoparses_in_bounded_memory():
     done = _runs_within_memory("""
         from geo.resolve import geoparse_article

@@ -18,6 +18,7 @@ def gaz():
 
 
 def spans(text, gaz, **flags):
+    flags.setdefault("person", False)
     return [m.surface for m in find_mentions(text, gaz) if all(getattr(m, k) == v for k, v in flags.items())]
 
 
@@ -66,7 +67,7 @@ def test_longest_match_wins_and_hyphen_variants(gaz):
 
 def test_stop_names_and_person_names_are_skipped(gaz):
     assert spans("Mars avait été marqué. La compagnie Pobeda vole.", gaz) == []
-    assert spans("said drone operator Oleksandr Lyman, near Lyman.", gaz) == ["Lyman"]
+    assert spans("said drone operator Oleksandr Lyman, near Lyman.", gaz, relative=None) == ["Lyman"]
 
 
 def test_region_phrases_cover_the_whole_expression(gaz):
@@ -113,3 +114,41 @@ def test_metonymy_flags(gaz):
     assert flags("Le régime de Kiev accuse. Retransmise depuis Kiev.") == [("Kiev", True), ("Kiev", False)]
     # Only seats of power are read as actors.
     assert flags("Pokrovsk a été bombardée") == [("Pokrovsk", False)]
+
+
+def test_person_names_by_first_name_role_and_apposition(gaz):
+    # A first name before the surname, even at the start of a line (a glued headline).
+    assert spans("Shelling reported\nVyacheslav Gladkov said three houses burned.", gaz) == []
+    assert spans("Selon Viatcheslav Gladkov, deux maisons ont brûlé.", gaz) == []
+    # A role word right before the name, in both languages.
+    assert spans("le gouverneur Gladkov a parlé ; governor Gladkov spoke", gaz) == []
+    # An apposition after a capitalised word: "X Smirnov, the acting governor".
+    got = find_mentions("Alexei Smirnov, the acting governor, spoke.", gaz)
+    assert [(m.surface, m.person) for m in got] == [("Smirnov", True)]
+    # A role word in the previous sentence says nothing.
+    assert spans("He met the governor. Gladkov was shelled.", gaz) == ["Gladkov"]
+
+
+def test_organisation_named_after_a_place_is_not_a_place(gaz):
+    assert spans("A missile hit the Luch design bureau in Kyiv.", gaz) == ["Kyiv"]
+    assert spans("Des combats près de Luch.", gaz, relative=None) == ["Luch"]
+
+
+def test_vicinity_phrases_make_a_relative_mention_with_the_whole_span(gaz):
+    text = "Fighting near Bakhmut and on the outskirts of Pokrovsk; combats aux portes de Kherson, près d’Odessa."
+    rel = [m for m in find_mentions(text, gaz) if m.relative]
+    assert [m.surface for m in rel] == [
+        "near Bakhmut", "on the outskirts of Pokrovsk", "aux portes de Kherson", "près d’Odessa"]
+    assert [text[m.relative.anchor_start : m.end] for m in rel] == ["Bakhmut", "Pokrovsk", "Kherson", "Odessa"]
+    assert all(m.relative.km == 0 for m in rel)
+    # A region is not given a "near" point of its own.
+    assert not [m for m in find_mentions("near the Kursk region", gaz) if m.relative]
+
+
+def test_capitalised_start_is_required_even_for_multi_word_names(gaz):
+    assert spans("Tchassiv Iar, Chasiv Yar et Niu-York", gaz) == ["Tchassiv Iar", "Chasiv Yar", "Niu-York"]
+    assert spans("tchassiv iar, un nom en minuscules", gaz) == []
+    # Offsets stay right after apostrophes and ligatures earlier in the text.
+    text = "L’œuvre d’art et l’usine d’Odessa ; Kyiv’s mayor"
+    got = find_mentions(text, gaz)
+    assert [text[m.start : m.end] for m in got] == ["Odessa", "Kyiv"]
