@@ -1,9 +1,10 @@
-"""Command line: `python -m liveblog extract FILE…` (JSON Lines) and `python -m liveblog ingest PATH…`."""
+"""Command line: `python -m liveblog extract FILE…` (JSON Lines), `ingest PATH…` and `export --parquet DIR`."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from liveblog import pipeline
@@ -57,11 +58,30 @@ def cmd_extract(args) -> int:
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
+    from liveblog.parallel import default_workers
+
     files = list(pipeline.iter_input_files(args.paths))
+    report = pipeline.IngestReport()
+    workers = args.workers or default_workers()
     with tqdm(total=len(files), unit="file", disable=args.quiet or None, file=sys.stderr) as bar:
-        report = pipeline.ingest_paths(files, args.db, progress=lambda _p: bar.update())
+        t0 = time.perf_counter()
+
+        def progress(_path: Path) -> None:
+            mb_s = report.bytes / 1e6 / max(time.perf_counter() - t0, 1e-9)
+            bar.set_postfix_str(f"{mb_s:.2f} MB/s, errors {len(report.rejected)}", refresh=False)
+            bar.update()
+
+        pipeline.ingest_paths(files, args.db, progress=progress, workers=workers, dask=args.dask, report=report)
     print(report.summary())
     return 1 if report.rejected and not (report.added or report.replaced or report.unchanged) else 0
+
+
+def cmd_export(args) -> int:
+    from liveblog.export import export_parquet
+
+    n = export_parquet(args.parquet, args.db)
+    print(f"{n} events written to {args.parquet} (partitioned by month)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--db", type=Path, help="SQLite file (default: $CONFLICT_MAP_DB or data/conflict_map.sqlite)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="processes that parse and extract (default: the number of cores); one writer")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster: scheduler address "
+                   "(tcp://host:8786) or 'local' for a local cluster of --workers processes")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("export", help="write the events out for other tools")
+    p.add_argument("--parquet", type=Path, required=True, metavar="DIR",
+                   help="Parquet dataset folder, hive-partitioned by month (month=YYYY-MM)")
+    p.add_argument("--db", type=Path, help="SQLite file (default: $CONFLICT_MAP_DB or data/conflict_map.sqlite)")
+    p.set_defaults(func=cmd_export)
     args = parser.parse_args(argv)
     return args.func(args)
 

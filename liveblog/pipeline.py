@@ -45,8 +45,12 @@ def article_key(article: Article, content_hash: str) -> str:
 
 
 def events_of(results: list[UpdateResult], key: str) -> list[dict]:
-    """Rows of the event schema: one per claim × place, or one with no location for a claim with no place."""
-    rows = []
+    """Rows of the event schema: one per claim × place, or one with no location for a claim with no place.
+
+    A place named twice in one claim is one event: the rows share an id, and the last one is kept (as the
+    store's INSERT OR REPLACE would), so the count reported is the count stored.
+    """
+    rows: dict[str, dict] = {}
     for r in results:
         a, u = r.article, r.update
         published = u.published or a.published
@@ -54,8 +58,9 @@ def events_of(results: list[UpdateResult], key: str) -> list[dict]:
             for i in claim.places or [None]:
                 p = r.places[i] if i is not None else None
                 ident = f"{key}|{u.index}|{claim.start}|{p.place_id or p.surface if p else ''}"
-                rows.append({
-                    "event_id": hashlib.sha1(ident.encode()).hexdigest()[:16],
+                event_id = hashlib.sha1(ident.encode()).hexdigest()[:16]
+                rows[event_id] = {
+                    "event_id": event_id,
                     "event_date": claim.event_date.isoformat() if claim.event_date else None,
                     "date_precision": claim.date_precision,
                     "published_at": published.isoformat(sep=" ") if published else None,
@@ -78,8 +83,8 @@ def events_of(results: list[UpdateResult], key: str) -> list[dict]:
                     "title": a.title,
                     "file": a.file,
                     "update_index": u.index,
-                })
-    return rows
+                }
+    return list(rows.values())
 
 
 def mentions_of(results: list[UpdateResult]) -> list[store.Mention]:
@@ -108,6 +113,7 @@ class IngestReport:
     places: int = 0
     unresolved: int = 0
     events: int = 0
+    bytes: int = 0  # size of the files read, for MB/s
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
@@ -124,49 +130,119 @@ class IngestReport:
 
 
 def ingest_paths(paths: Iterable[str | Path], db_path: str | Path | None = None,
-                 progress: Callable[[Path], None] | None = None) -> IngestReport:
-    """Load files and folders into the store, one transaction per file; bad files are reported and skipped."""
-    report = IngestReport()
+                 progress: Callable[[Path], None] | None = None, *, workers: int = 1, dask: str | None = None,
+                 report: IngestReport | None = None) -> IngestReport:
+    """Load files and folders into the store, one transaction per file; bad files are reported and skipped.
+
+    workers > 1 parses and extracts in that many processes, dask (a scheduler address or "local") on a Dask
+    cluster; either way this process is the only writer and stores files in input order, so the database
+    ends the same whatever the parallelism. Pass `report` to watch the counts grow from `progress`.
+    """
+    from liveblog import parallel  # the pool and Dask plumbing stay out of the single-process path
+
+    report = report if report is not None else IngestReport()
     with closing(store.connect(db_path)) as conn:
-        for path in iter_input_files(paths):
-            report.files += 1
-            try:
-                data = path.read_bytes()
-                ingest_bytes(conn, data, path.name, report)
-            except (FormatError, OSError) as e:
-                _reject(conn, report, path, str(e))
-            except Exception as e:  # a bug on one file must not cost the rest of the batch
-                _reject(conn, report, path, f"unexpected error ({type(e).__name__}: {e})")
+        for result in parallel.analyse_files(iter_input_files(paths), workers=workers, dask=dask):
+            store_result(conn, result, report)
             if progress:
-                progress(path)
+                progress(Path(result.path))
     return report
 
 
-def _reject(conn, report: IngestReport, path: Path, why: str) -> None:
+@dataclass
+class FileResult:
+    """One file parsed and extracted, ready for the writer: plain data, so it crosses process boundaries."""
+
+    path: str
+    name: str
+    size: int = 0
+    warning: str | None = None
+    error: str | None = None  # why the file is rejected; nothing else is set then
+    row: store.ArticleRow | None = None
+    events: list[dict] = field(default_factory=list)
+    mentions: list[store.Mention] = field(default_factory=list)
+    updates: int = 0
+    claims: int = 0
+    places: int = 0
+    unresolved: int = 0
+
+
+def analyse_bytes(data: bytes, name: str, path: str | None = None) -> FileResult:
+    """Parse and extract one file's bytes, touching no database; a bad file comes back with `error` set."""
+    result = FileResult(path if path is not None else name, name, len(data))
+    try:
+        _analyse(data, result)
+    except FormatError as e:
+        result.error = str(e)
+    except Exception as e:  # a bug on one file must not cost the rest of the batch
+        result.error = f"unexpected error ({type(e).__name__}: {e})"
+    return result
+
+
+def analyse_file(path: str | Path) -> FileResult:
+    """analyse_bytes on a file read from disk (what a worker process runs)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return FileResult(str(path), path.name, error=str(e))
+    return analyse_bytes(data, path.name, str(path))
+
+
+def _analyse(data: bytes, result: FileResult) -> None:
+    text, warning = decode_bytes(data)
+    result.warning = warning
+    article = parse_article(text, result.name)
+    content_hash = hashlib.sha256(data).hexdigest()
+    results = extract_article(article)
+    key = article_key(article, content_hash)
+    result.events = events_of(results, key)
+    result.mentions = mentions_of(results)
+    result.row = store.ArticleRow(key, content_hash, result.name, article.format, article.outlet, article.url,
+                                  article.title, article.published.isoformat(sep=" ") if article.published else None,
+                                  article.lang, len(article.updates))
+    result.updates = len(results)
+    result.claims = sum(len(r.claims) for r in results)
+    result.places = sum(1 for r in results for p in r.places if p.name)
+    result.unresolved = sum(1 for r in results for p in r.places if not p.name)
+
+
+def store_result(conn, result: FileResult, report: IngestReport) -> None:
+    """Write one analysed file (or log its rejection) and add it to the report: the writer's whole job."""
+    report.files += 1
+    report.bytes += result.size
+    if result.warning:
+        report.warnings.append((result.name, result.warning))
+    if result.error is not None:
+        _reject(conn, report, result.path, result.error)
+        return
+    _write(conn, result, report)
+
+
+def _write(conn, result: FileResult, report: IngestReport) -> None:
+    status = store.write_article(conn, result.row, result.events, result.mentions)
+    setattr(report, status, getattr(report, status) + 1)
+    report.updates += result.updates
+    report.claims += result.claims
+    report.places += result.places
+    report.unresolved += result.unresolved
+    report.events += len(result.events)
+
+
+def _reject(conn, report: IngestReport, path: str | Path, why: str) -> None:
     report.rejected.append((str(path), why))
     store.log_rejected(conn, str(path), why)
 
 
 def ingest_bytes(conn, data: bytes, name: str, report: IngestReport) -> None:
     """Parse, extract and store one file's bytes (raises FormatError for a file that is not a live blog)."""
-    text, warning = decode_bytes(data)
-    if warning:
-        report.warnings.append((name, warning))
-    article = parse_article(text, name)
-    content_hash = hashlib.sha256(data).hexdigest()
-    results = extract_article(article)
-    key = article_key(article, content_hash)
-    events = events_of(results, key)
-    row = store.ArticleRow(key, content_hash, name, article.format, article.outlet, article.url, article.title,
-                           article.published.isoformat(sep=" ") if article.published else None, article.lang,
-                           len(article.updates))
-    status = store.write_article(conn, row, events, mentions_of(results))
-    setattr(report, status, getattr(report, status) + 1)
-    report.updates += len(results)
-    report.claims += sum(len(r.claims) for r in results)
-    report.places += sum(1 for r in results for p in r.places if p.name)
-    report.unresolved += sum(1 for r in results for p in r.places if not p.name)
-    report.events += len(events)
+    result = FileResult(name, name, len(data))
+    try:
+        _analyse(data, result)
+    finally:
+        if result.warning:
+            report.warnings.append((name, result.warning))
+    _write(conn, result, report)
 
 
 def ensure_sample_ingested(db_path: str | Path | None = None) -> IngestReport | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from liveblog import store
 from liveblog.__main__ import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,3 +115,31 @@ def test_seed_actors(seed):
     assert actor_of("a dit Mark Rutte") == {"NATO"}
     assert "Ukraine" in {c["actor"] for c in claims if "Zelensky" in c["sentence"]}
     assert actor_of("Le bureau du procureur général d’Ukraine a annoncé") == {"Ukraine"}
+
+
+def test_ingest_workers_print_the_same_summary(tmp_path, capsys):
+    outs = []
+    for workers in ("1", "2"):
+        main(["ingest", "--quiet", "--workers", workers, "--db", str(tmp_path / f"w{workers}.sqlite"), str(FIX)])
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1] and "rejected 4" in outs[0]
+
+
+def test_ingest_on_local_dask(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    code = main(["ingest", "--quiet", "--dask", "local", "--workers", "1", "--db", str(tmp_path / "d.sqlite"),
+                 str(FIX)])
+    out = capsys.readouterr().out
+    assert code == 0 and "rejected 4" in out and "binary.txt" in out
+
+
+def test_export_parquet_command(tmp_path, capsys):
+    pytest.importorskip("pyarrow")
+    db = tmp_path / "t.sqlite"
+    main(["ingest", "--quiet", "--workers", "1", "--db", str(db), str(FIX)])
+    capsys.readouterr()
+    assert main(["export", "--db", str(db), "--parquet", str(tmp_path / "pq")]) == 0
+    out = capsys.readouterr().out
+    parts = sorted(p.name for p in (tmp_path / "pq").iterdir())
+    assert parts and all(p.startswith("month=") for p in parts)
+    assert out.startswith(f"{len(store.load_events(db))} events")

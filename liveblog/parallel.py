@@ -1,0 +1,117 @@
+"""Parse and extract files in parallel (worker processes or a Dask cluster), results streamed back in order.
+
+The writer (the caller) stays one process: SQLite wants one writer. Results come back in input order, so the
+database ends the same whatever the parallelism (two files with the same URL: the later one wins, always).
+At most `window` files are in flight at once, so memory stays bounded however large the corpus; Pool.imap
+would not do: its feeder thread queues every task and its result cache grows when the writer lags.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from liveblog.pipeline import FileResult, analyse_bytes, analyse_file, extract_article
+from liveblog.records import Article, Update
+
+WINDOW_PER_WORKER = 8  # files in flight per worker: enough to hide latency, few enough to bound memory
+
+
+def default_workers() -> int:
+    """The cores this process may use (the CLI's default for --workers)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def warm_up() -> None:
+    """Load what every file needs (gazetteer, name automaton, lexicons) once, before the first file."""
+    for lang, text in (("fr", "Kiev a annoncé ce lundi la reprise de Koupiansk, selon l’armée."),
+                       ("en", "Kyiv said on Monday its forces had retaken Kupiansk, the army said.")):
+        update = Update(0, text.split(",")[0], text)
+        extract_article(Article("warm-up", "plain", None, None, None, None, lang, [update]))
+
+
+def analyse_files(paths: Iterable[str | Path], workers: int = 1, dask: str | None = None,
+                  window: int | None = None) -> Iterator[FileResult]:
+    """FileResult of each path, in input order: here (workers <= 1), in a process pool, or on Dask."""
+    if dask:
+        yield from _dask_results(paths, dask, workers, window)
+    elif workers <= 1:
+        for p in paths:
+            yield analyse_file(p)
+    else:
+        yield from _pool_results(paths, workers, window or workers * WINDOW_PER_WORKER)
+
+
+def _pool_results(paths: Iterable[str | Path], workers: int, window: int) -> Iterator[FileResult]:
+    # fork shares the parent's imported modules (fast start); the initialiser loads the gazetteer per worker.
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ctx.Pool(workers, initializer=warm_up) as pool:
+        pending: deque = deque()
+        for p in paths:
+            pending.append(pool.apply_async(analyse_file, (str(p),)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _warm_up_plugin():
+    """A Dask worker plugin by which each worker loads the gazetteer once, when it joins (built here so
+    importing this module does not import distributed)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class WarmUp(WorkerPlugin):
+        name = "conflict-map-warm-up"
+
+        def setup(self, worker) -> None:
+            warm_up()
+
+    return WarmUp()
+
+
+def _dask_results(paths: Iterable[str | Path], address: str, workers: int,
+                  window: int | None) -> Iterator[FileResult]:
+    """Files read here and shipped as bytes, so workers need the package but not the files."""
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=workers > 1,
+                               dashboard_address=":0")
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        client.register_plugin(_warm_up_plugin())
+        n = max(1, len(client.nthreads()))
+        yield from _in_order(client, paths, window or n * WINDOW_PER_WORKER)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _in_order(client, paths: Iterable[str | Path], window: int) -> Iterator[FileResult]:
+    pending: deque = deque()
+    for p in paths:
+        p = Path(p)
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            pending.append(FileResult(str(p), p.name, error=str(e)))
+        else:
+            pending.append(client.submit(analyse_bytes, data, p.name, str(p), pure=False))
+        if len(pending) >= window:
+            yield _get(pending.popleft())
+    while pending:
+        yield _get(pending.popleft())
+
+
+def _get(item) -> FileResult:
+    return item if isinstance(item, FileResult) else item.result()
