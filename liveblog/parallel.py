@@ -15,6 +15,7 @@ from pathlib import Path
 
 from liveblog.pipeline import FileResult, analyse_bytes, analyse_file, extract_article
 from liveblog.records import Article, Update
+from liveblog.store import CorrectionIndex
 
 WINDOW_PER_WORKER = 8  # files in flight per worker: enough to hide latency, few enough to bound memory
 
@@ -36,25 +37,27 @@ def warm_up() -> None:
 
 
 def analyse_files(paths: Iterable[str | Path], workers: int = 1, dask: str | None = None,
-                  window: int | None = None) -> Iterator[FileResult]:
-    """FileResult of each path, in input order: here (workers <= 1), in a process pool, or on Dask."""
+                  window: int | None = None, corrections: CorrectionIndex | None = None) -> Iterator[FileResult]:
+    """FileResult of each path, in input order: here (workers <= 1), in a process pool, or on Dask.
+    `corrections` (the user's place corrections) travel with each task: they are plain data."""
     if dask:
-        yield from _dask_results(paths, dask, workers, window)
+        yield from _dask_results(paths, dask, workers, window, corrections)
     elif workers <= 1:
         for p in paths:
-            yield analyse_file(p)
+            yield analyse_file(p, corrections)
     else:
-        yield from _pool_results(paths, workers, window or workers * WINDOW_PER_WORKER)
+        yield from _pool_results(paths, workers, window or workers * WINDOW_PER_WORKER, corrections)
 
 
-def _pool_results(paths: Iterable[str | Path], workers: int, window: int) -> Iterator[FileResult]:
+def _pool_results(paths: Iterable[str | Path], workers: int, window: int,
+                  corrections: CorrectionIndex | None) -> Iterator[FileResult]:
     # fork shares the parent's imported modules (fast start); the initialiser loads the gazetteer per worker.
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(workers, initializer=warm_up) as pool:
         pending: deque = deque()
         for p in paths:
-            pending.append(pool.apply_async(analyse_file, (str(p),)))
+            pending.append(pool.apply_async(analyse_file, (str(p), corrections)))
             if len(pending) >= window:
                 yield pending.popleft().get()
         while pending:
@@ -75,8 +78,8 @@ def _warm_up_plugin():
     return WarmUp()
 
 
-def _dask_results(paths: Iterable[str | Path], address: str, workers: int,
-                  window: int | None) -> Iterator[FileResult]:
+def _dask_results(paths: Iterable[str | Path], address: str, workers: int, window: int | None,
+                  corrections: CorrectionIndex | None) -> Iterator[FileResult]:
     """Files read here and shipped as bytes, so workers need the package but not the files."""
     from distributed import Client, LocalCluster
 
@@ -90,14 +93,15 @@ def _dask_results(paths: Iterable[str | Path], address: str, workers: int,
     try:
         client.register_plugin(_warm_up_plugin())
         n = max(1, len(client.nthreads()))
-        yield from _in_order(client, paths, window or n * WINDOW_PER_WORKER)
+        yield from _in_order(client, paths, window or n * WINDOW_PER_WORKER, corrections)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _in_order(client, paths: Iterable[str | Path], window: int) -> Iterator[FileResult]:
+def _in_order(client, paths: Iterable[str | Path], window: int,
+              corrections: CorrectionIndex | None) -> Iterator[FileResult]:
     pending: deque = deque()
     for p in paths:
         p = Path(p)
@@ -106,7 +110,7 @@ def _in_order(client, paths: Iterable[str | Path], window: int) -> Iterator[File
         except OSError as e:
             pending.append(FileResult(str(p), p.name, error=str(e)))
         else:
-            pending.append(client.submit(analyse_bytes, data, p.name, str(p), pure=False))
+            pending.append(client.submit(analyse_bytes, data, p.name, str(p), corrections, pure=False))
         if len(pending) >= window:
             yield _get(pending.popleft())
     while pending:

@@ -20,12 +20,16 @@ INPUT_SUFFIXES = {".txt", ".html", ".htm"}
 MAPPED_COUNTRIES = {"UA", "RU", "BY", "MD"}
 
 
-def extract_article(article: Article) -> list[UpdateResult]:
-    """Places and claims of every update of an article."""
+def extract_article(article: Article, corrections: store.CorrectionIndex | None = None,
+                    key: str = "") -> list[UpdateResult]:
+    """Places and claims of every update of an article; the user's place corrections (for the article
+    `key`) override the resolver's choices."""
     places_per_update = geoparse_article([u.text for u in article.updates], article.lang)
     results = []
     for update, places in zip(article.updates, places_per_update):
         sentences = split_sentences(update.text)
+        if corrections:
+            places = store.correct_places(places, sentences, key, corrections)
         claims = extract_claims(update.text, sentences, lang=article.lang, outlet=article.outlet,
                                 published=update.published or article.published, headline=update.headline)
         for claim in claims:
@@ -142,7 +146,9 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path | None = None,
 
     report = report if report is not None else IngestReport()
     with closing(store.connect(db_path)) as conn:
-        for result in parallel.analyse_files(iter_input_files(paths), workers=workers, dask=dask):
+        corrections = store.CorrectionIndex(store.load_corrections(conn))
+        for result in parallel.analyse_files(iter_input_files(paths), workers=workers, dask=dask,
+                                             corrections=corrections):
             store_result(conn, result, report)
             if progress:
                 progress(Path(result.path))
@@ -167,11 +173,12 @@ class FileResult:
     unresolved: int = 0
 
 
-def analyse_bytes(data: bytes, name: str, path: str | None = None) -> FileResult:
+def analyse_bytes(data: bytes, name: str, path: str | None = None,
+                  corrections: store.CorrectionIndex | None = None) -> FileResult:
     """Parse and extract one file's bytes, touching no database; a bad file comes back with `error` set."""
     result = FileResult(path if path is not None else name, name, len(data))
     try:
-        _analyse(data, result)
+        _analyse(data, result, corrections)
     except FormatError as e:
         result.error = str(e)
     except Exception as e:  # a bug on one file must not cost the rest of the batch
@@ -179,23 +186,26 @@ def analyse_bytes(data: bytes, name: str, path: str | None = None) -> FileResult
     return result
 
 
-def analyse_file(path: str | Path) -> FileResult:
+def analyse_file(path: str | Path, corrections: store.CorrectionIndex | None = None) -> FileResult:
     """analyse_bytes on a file read from disk (what a worker process runs)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as e:
         return FileResult(str(path), path.name, error=str(e))
-    return analyse_bytes(data, path.name, str(path))
+    return analyse_bytes(data, path.name, str(path), corrections)
 
 
-def _analyse(data: bytes, result: FileResult) -> None:
+def _analyse(data: bytes, result: FileResult, corrections: store.CorrectionIndex | None = None) -> None:
     text, warning = decode_bytes(data)
     result.warning = warning
     article = parse_article(text, result.name)
-    content_hash = hashlib.sha256(data).hexdigest()
-    results = extract_article(article)
-    key = article_key(article, content_hash)
+    sha = hashlib.sha256(data).hexdigest()
+    key = article_key(article, sha)
+    results = extract_article(article, corrections, key)
+    # The stored hash also says which corrections the rows were extracted under: after a correction, the same
+    # file ingested again is re-extracted, not "unchanged".
+    content_hash = sha + ("|" + corrections.fingerprint if corrections else "")
     result.events = events_of(results, key)
     result.mentions = mentions_of(results)
     result.row = store.ArticleRow(key, content_hash, result.name, article.format, article.outlet, article.url,
@@ -238,7 +248,7 @@ def ingest_bytes(conn, data: bytes, name: str, report: IngestReport) -> None:
     """Parse, extract and store one file's bytes (raises FormatError for a file that is not a live blog)."""
     result = FileResult(name, name, len(data))
     try:
-        _analyse(data, result)
+        _analyse(data, result, store.CorrectionIndex(store.load_corrections(conn)))
     finally:
         if result.warning:
             report.warnings.append((name, result.warning))

@@ -393,6 +393,8 @@ class CorrectionIndex:
     then the longest context found in the sentence)."""
 
     def __init__(self, corrections: Iterable[Correction]):
+        corrections = list(corrections)
+        self.fingerprint = corrections_fingerprint(corrections)
         self._by_surface: dict[str, list[tuple[tuple[str, str, str], Correction]]] = {}
         for c in corrections:
             k = c.key

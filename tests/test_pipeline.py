@@ -64,10 +64,10 @@ def test_reingest_adds_nothing(ingested, tmp_path):
 def test_a_crash_on_one_file_keeps_the_batch(tmp_path, monkeypatch):
     real = pipeline.extract_article
 
-    def flaky(article):
+    def flaky(article, *args):
         if article.file == "plain_en.txt":
             raise RuntimeError("boom")
-        return real(article)
+        return real(article, *args)
 
     monkeypatch.setattr(pipeline, "extract_article", flaky)
     db = tmp_path / "t.sqlite"
@@ -86,3 +86,21 @@ def test_sample_corpus_fills_an_empty_database_once(tmp_path):
     df = store.load_events(db)
     assert df["latitude"].notna().sum() > 50
     assert pipeline.ensure_sample_ingested(db) is None
+
+
+def test_corrections_apply_when_files_are_written_and_force_re_extraction(tmp_path):
+    db = tmp_path / "t.sqlite"
+    pipeline.ingest_paths([FIX / "syndicated_fr.txt"], db)
+    # The reviewer says "Pokrovsk" is not a place, and "Kourakhové" is a made-up village of their choosing.
+    store.add_correction(db, store.Correction(surface="Pokrovsk", place=None))
+    store.add_correction(db, store.Correction(surface="Kourakhové", place="Testville", place_id="test:1",
+                                              admin1="Donetsk Oblast", country="UA", latitude=48.0,
+                                              longitude=37.0, geo_precision=1))
+    report = pipeline.ingest_paths([FIX / "syndicated_fr.txt"], db, workers=1)
+    assert report.replaced == 1  # same bytes, new corrections: re-extracted, not "unchanged"
+    raw = store.load_events(db, corrected=False)
+    assert "Pokrovsk" not in set(raw["place"].dropna())
+    assert "Testville" in set(raw["place"].dropna())
+    mentions = store.load_table("mentions", db)
+    assert "Testville" in set(mentions["place"].dropna())
+    assert pipeline.ingest_paths([FIX / "syndicated_fr.txt"], db).unchanged == 1
