@@ -11,6 +11,7 @@ import base64
 import html
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import folium
 from folium.template import Template
 from branca.element import Element, MacroElement
 
-from liveblog.views import ACTOR_COLOURS, Marker, actor_colour
+from liveblog.views import ACTOR_COLOURS, POPUP_MAX_CLAIMS, Marker, actor_colour
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 GEO_DATA = REPO_DIR / "geo" / "data"
@@ -33,7 +34,6 @@ except ImportError:  # pragma: no cover - a broken install; folium's CDN links a
 
 DEFAULT_CENTER = (48.5, 32.0)  # Ukraine, for an empty map
 DEFAULT_ZOOM = 6
-POPUP_MAX_CLAIMS = 8
 PRECISION_LABELS = {1: "settlement or feature", 2: "near a place / relative (approximate)",
                     3: "region only (approximate)"}
 # Exact places are solid discs; approximate ones stay visibly vague: lighter fill, dashed outline.
@@ -42,14 +42,33 @@ PRECISION_STYLES = {
     2: {"weight": 2.0, "fill_opacity": 0.25, "dash_array": "5 4"},
     3: {"weight": 2.0, "fill_opacity": 0.06, "dash_array": "2 5"},
 }
+# What Jinja's tojson escapes too: JSON placed in a <script> can then neither close it nor open a comment.
+_JSON_IN_SCRIPT = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                   ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _JS_UNSAFE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+
+
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
+            *_JS_UNSAFE.items())  # html.escape(quote=True), "&" first, then the JS template characters
+_NEEDS_ESCAPE = re.compile(r"[&<>\"'`$\\]")
 
 
 def escape_text(value) -> str:
     """HTML-escape, and also neutralise the characters that matter inside JS template literals."""
-    text = html.escape("" if value is None else str(value), quote=True)
-    for char, entity in _JS_UNSAFE.items():
+    text = "" if value is None else str(value)
+    if not _NEEDS_ESCAPE.search(text):  # most text: nothing to do (the map escapes ~100,000 strings)
+        return text
+    for char, entity in _ESCAPES:
         text = text.replace(char, entity)
+    return text
+
+
+def _js_json(value) -> str:
+    """JSON safe to place inside a <script> element, built once (the map has megabytes of it: Jinja's tojson
+    filter would redo the work on each of streamlit-folium's renders)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _JSON_IN_SCRIPT:  # str.replace runs at C speed; str.translate would not
+        text = text.replace(char, escaped)
     return text
 
 
@@ -61,7 +80,8 @@ def _safe_url(url) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
-def _format_date(value) -> str:
+@lru_cache(maxsize=4096)
+def _format_date(value) -> str:  # cached: a few hundred distinct days, strftime is slow
     try:
         return value.strftime("%Y-%m-%d")
     except (AttributeError, ValueError):  # None / NaT
@@ -72,36 +92,28 @@ def marker_radius(n_claims: int) -> float:
     return min(6 + 3 * math.sqrt(max(n_claims, 1) - 1), 28)
 
 
-def popup_html(marker: Marker, max_claims: int = POPUP_MAX_CLAIMS) -> str:
-    """The marker's popup: the place, then its claims newest first, capped with "and N more"."""
-    noun = "claim" if marker.n_claims == 1 else "claims"
-    parts = [f'<div class="cm-popup"><b class="cm-place">{escape_text(marker.place)}</b> &middot; {marker.n_claims} {noun}']
-    if marker.precision > 1:
-        parts.append(f'<br><i>Location: {escape_text(PRECISION_LABELS.get(marker.precision, "approximate"))}</i>')
-    parts.append("<ul>")
-    for c in marker.claims[:max_claims]:
-        colour = actor_colour(c["actor"])
-        url = _safe_url(c.get("source_url"))
-        source = escape_text(c.get("source") or "source")
-        link = (f' <a href="{escape_text(url)}" target="_blank" rel="noopener noreferrer">{source}</a>'
-                if url else (f" <span class=\"cm-src\">{source}</span>" if c.get("source") else ""))
-        parts.append(
-            f'<li><span class="cm-meta">{_format_date(c["event_date"])} &middot; '
-            f'<b style="color:{colour}">{escape_text(c["actor"])}</b> &middot; {escape_text(c["claim_type"])}'
-            f'</span><br>{escape_text(c["claim"])}{link}</li>'
-        )
-    parts.append("</ul>")
-    more = len(marker.claims) - max_claims
-    if more > 0:
-        parts.append(f'<p class="cm-more">and {more} more</p>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
 def tooltip_text(marker: Marker) -> str:
+    """Escaped HTML; its text (what streamlit-folium returns for a clicked marker) identifies the marker."""
     noun = "claim" if marker.n_claims == 1 else "claims"
     approx = " (approximate)" if marker.precision > 1 else ""
-    return f"{escape_text(marker.place)}{approx}: {marker.n_claims} {noun}"
+    region = f" · {marker.admin1}" if marker.admin1 and marker.admin1 != marker.place else ""
+    return escape_text(f"{marker.place}{region}{approx}: {marker.n_claims} {noun}")
+
+
+def marker_at(markers: list[Marker], clicked: dict | None) -> Marker | None:
+    """The marker a st_folium click refers to: same tooltip text, nearest the clicked point (the click is
+    anywhere on the disc, not its centre); None when no marker has that tooltip."""
+    if not clicked or not markers:
+        return None
+    point = clicked.get("last_object_clicked") or {}
+    tooltip = clicked.get("last_object_clicked_tooltip")
+    same = [m for m in markers if tooltip is not None and html.unescape(tooltip_text(m)) == tooltip.strip()]
+    if not same or "lat" not in point:
+        return same[0] if same else None
+    return min(same, key=lambda m: (m.lat - point["lat"]) ** 2 + (m.lon - point["lng"]) ** 2)
+
+
+_SIZE_STEPS = (1, 10, 100)
 
 
 def legend_html(actors: list[str]) -> str:
@@ -111,6 +123,11 @@ def legend_html(actors: list[str]) -> str:
     rows.append('<div><span class="cm-dot" style="background:#666"></span>place</div>')
     rows.append('<div><span class="cm-dot cm-near"></span>near / relative</div>')
     rows.append('<div><span class="cm-dot cm-region"></span>region only</div>')
+    rows.append('<div class="cm-legend-sep">Claims</div><div class="cm-sizes">')
+    for n in _SIZE_STEPS:
+        d = round(2 * marker_radius(n))
+        rows.append(f'<span class="cm-size" style="width:{d}px;height:{d}px"></span>{n} ')
+    rows.append("</div>")
     return '<div class="cm-legend-title">Dominant claimant</div>' + "".join(rows)
 
 
@@ -121,6 +138,7 @@ _CSS = """<style>
 .cm-popup ul { margin: 4px 0 0 0; padding-left: 16px; max-height: 260px; overflow-y: auto; }
 .cm-popup li { margin-bottom: 4px; }
 .cm-meta { color: #555; font-size: 11px; }
+.cm-approx { display: block; }
 .cm-more { margin: 2px 0 0 0; color: #555; }
 .cm-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px;
              box-shadow: 0 0 4px rgba(0,0,0,0.3); line-height: 18px; }
@@ -130,21 +148,143 @@ _CSS = """<style>
           vertical-align: -1px; border: 1.5px solid #666; box-sizing: border-box; }
 .cm-near { background: rgba(102,102,102,0.25); border-style: dashed; }
 .cm-region { background: transparent; border-style: dotted; }
+.cm-size { display: inline-block; border-radius: 50%; border: 1.5px solid #666; background: rgba(102,102,102,0.4);
+           vertical-align: middle; margin: 0 3px 0 6px; }
 </style>"""
 
 
-class _PlaceLabel(MacroElement):
-    """Popup + tooltip bound to its parent marker; the HTML travels as JSON (no jQuery, no JS splicing)."""
+class _RawScript(Element):
+    """Script text added to the page as it is. branca's MacroElement would wrap its output in a new Jinja
+    Template, i.e. lex megabytes of marker data as a template on every render (0.5 s with 3,000 places)."""
 
-    _template = Template("""{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.popup|tojson }}, {maxWidth: 380, minWidth: 240});
-        {{ this._parent.get_name() }}.bindTooltip({{ this.tooltip|tojson }}, {sticky: true});
-    {% endmacro %}""")
-
-    def __init__(self, popup: str, tooltip: str):
+    def __init__(self, text: str):
         super().__init__()
-        self._name = "PlaceLabel"
-        self.popup, self.tooltip = popup, tooltip
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class _ScriptElement(MacroElement):
+    """A map element whose script is plain Python-built text (see _RawScript). The template only calls
+    back into Python: streamlit-folium renders each element's `script` macro itself."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script(this._parent.get_name()) }}{% endmacro %}")
+
+    def script(self, map_name: str) -> str:
+        raise NotImplementedError
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        figure.script.add_child(_RawScript(self.script(self._parent.get_name())), name=self.get_name())
+
+
+def popup_payload(markers: list[Marker], max_claims: int = POPUP_MAX_CLAIMS) -> dict:
+    """What the browser needs to draw the markers and, on click, their popups: plain data, no HTML.
+
+    rows: [lat, lon, radius, colour index, precision, tooltip (escaped HTML), place, admin1, n_claims,
+    claims], claims newest first and capped: [date, actor index, type index, sentence, source index].
+    Repeated strings (actors, types, outlets with their links) are sent once in lookup lists. The popup is
+    built in JavaScript with textContent, so no text from a live blog is ever parsed as HTML; only http(s)
+    links become links."""
+    actors, types, sources = {}, {}, {}
+
+    def index(table: dict, value) -> int:
+        return table.setdefault(value, len(table))
+
+    rows = []
+    for m in markers:
+        claims = [[_format_date(c["event_date"]), index(actors, c["actor"]), index(types, c["claim_type"]),
+                   "" if c["claim"] is None else str(c["claim"]),
+                   index(sources, (c.get("source") or "", _safe_url(c.get("source_url"))))]
+                  for c in m.claims[:max_claims]]
+        rows.append([round(m.lat, 5), round(m.lon, 5), round(marker_radius(m.n_claims), 1),
+                     index(actors, m.dominant_actor), m.precision if m.precision in PRECISION_STYLES else 3,
+                     tooltip_text(m), m.place, m.admin1, m.n_claims, claims])
+    return {"rows": rows, "actors": list(actors), "colours": [actor_colour(a) for a in actors],
+            "types": list(types), "sources": [list(s) for s in sources],
+            "precision": {str(p): label for p, label in PRECISION_LABELS.items()}}
+
+
+class _PlaceLayer(_ScriptElement):
+    """All the place markers: one JSON data literal and a loop, on one canvas renderer.
+
+    3,000 folium CircleMarkers would mean 3,000 templates rendered in Python, 3,000 script blocks and 3,000
+    popups' HTML. Here the data is one JSON literal (< > & ' escaped, so it cannot close the script) and
+    the browser builds each popup when it opens. Added to a FeatureGroup (marker_layer), it reaches the
+    browser through streamlit-folium's feature_group_to_add: new markers replace the old ones in the map
+    already drawn, with no reload; each circle is then on the map, so its click is hooked
+    (last_object_clicked*)."""
+
+    _JS = """
+        (function () {
+            var layer = %(map)s;
+            var data = %(data)s;
+            var styles = %(styles)s;
+            function el(tag, cls, text) {
+                var e = document.createElement(tag);
+                if (cls) e.className = cls;
+                if (text !== undefined && text !== null) e.textContent = String(text);
+                return e;
+            }
+            function popup(r) {
+                var box = el("div", "cm-popup"), n = r[8], claims = r[9];
+                box.appendChild(el("b", "cm-place", r[6]));
+                if (r[7] && r[7] !== r[6]) box.appendChild(el("span", "cm-meta", " " + r[7]));
+                box.appendChild(document.createTextNode(" \u00b7 " + n + (n === 1 ? " claim" : " claims")));
+                if (r[4] > 1) box.appendChild(el("i", "cm-approx", "Location: " + data.precision[r[4]]));
+                var list = el("ul");
+                claims.forEach(function (c) {
+                    var li = el("li"), meta = el("span", "cm-meta", c[0] + " \u00b7 ");
+                    var who = el("b", null, data.actors[c[1]]);
+                    who.style.color = data.colours[c[1]];
+                    meta.appendChild(who);
+                    meta.appendChild(document.createTextNode(" \u00b7 " + data.types[c[2]]));
+                    li.appendChild(meta);
+                    li.appendChild(el("div", null, c[3]));
+                    var src = data.sources[c[4]];
+                    if (src[1]) {
+                        var a = el("a", null, src[0] || "source");
+                        a.href = src[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
+                        li.appendChild(a);
+                    } else if (src[0]) {
+                        li.appendChild(el("span", "cm-src", src[0]));
+                    }
+                    list.appendChild(li);
+                });
+                box.appendChild(list);
+                if (n > claims.length) {
+                    box.appendChild(el("p", "cm-more", "and " + (n - claims.length) +
+                                       " more (click the marker: the table lists them all)"));
+                }
+                return box;
+            }
+            data.rows.forEach(function (r) {
+                var s = styles[r[4]], colour = data.colours[r[3]];
+                // No renderer given: the map's own (prefer_canvas) canvas draws every circle.
+                var c = L.circleMarker([r[0], r[1]], {radius: r[2], color: colour,
+                    fillColor: colour, fill: true, weight: s.weight, fillOpacity: s.fillOpacity,
+                    dashArray: s.dashArray});
+                c.bindPopup(function () { return popup(r); }, {maxWidth: 380, minWidth: 240});
+                c.bindTooltip(r[5], {sticky: true});
+                layer.addLayer(c);
+            });
+            // "Markers drawn", for tests and the bench: set once the layer is on the map.
+            layer.once("add", function () {
+                this._map.getContainer().setAttribute("data-cm-markers", String(data.rows.length));
+            });
+        })();
+"""
+
+    def __init__(self, markers: list[Marker]):
+        super().__init__()
+        self._name = "PlaceLayer"
+        self._styles_json = _js_json({str(p): {"weight": s["weight"], "fillOpacity": s["fill_opacity"],
+                                               "dashArray": s["dash_array"]} for p, s in PRECISION_STYLES.items()})
+        self._data_json = _js_json(popup_payload(markers))
+
+    def script(self, map_name: str) -> str:
+        return self._JS % {"map": map_name, "styles": self._styles_json, "data": self._data_json}
 
 
 class _Legend(MacroElement):
@@ -166,18 +306,28 @@ class _Legend(MacroElement):
         self.html = legend
 
 
-class _Outline(MacroElement):
+class _Outline(_ScriptElement):
     """A static GeoJSON layer: not interactive, so it never catches clicks meant for markers."""
-
-    _template = Template("""{% macro script(this, kwargs) %}
-        L.geoJSON({{ this.data|tojson }}, {style: {{ this.style|tojson }}, interactive: false})
-            .addTo({{ this._parent.get_name() }});
-    {% endmacro %}""")
 
     def __init__(self, data: dict, style: dict):
         super().__init__()
         self._name = "Outline"
-        self.data, self.style = data, style
+        self._data_json, self._style_json = _outline_json(data), _js_json(style)
+
+    def script(self, map_name: str) -> str:
+        return (f"L.geoJSON({self._data_json}, {{style: {self._style_json}, interactive: false}})"
+                f".addTo({map_name});")
+
+
+_OUTLINE_JSON: dict[int, tuple[dict, str]] = {}
+
+
+def _outline_json(data: dict) -> str:
+    """The outlines' JSON, made once per loaded outline object (a megabyte: not worth redoing per map)."""
+    hit = _OUTLINE_JSON.get(id(data))
+    if hit is None or hit[0] is not data:
+        hit = _OUTLINE_JSON[id(data)] = (data, _js_json(data))
+    return hit[1]
 
 
 def _round_coords(obj, digits: int):
@@ -254,10 +404,14 @@ def view_bounds(markers: list[Marker], q: float = 0.05, margin: float = 5.0) -> 
             [max(mk.lat for mk in near), max(mk.lon for mk in near)]]
 
 
-def build_map(markers: list[Marker], outlines: dict[str, dict] | None = None, online_tiles: bool = False,
-              leaflet: tuple[list, list] | None = None) -> folium.Map:
-    """The map: outlines, then one CircleMarker per place (radius by claims, colour by dominant actor)."""
-    m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True)
+def base_map(outlines: dict[str, dict] | None = None, online_tiles: bool = False,
+             leaflet: tuple[list, list] | None = None, actors: list[str] = (),
+             bounds: list[list[float]] | None = None) -> folium.Map:
+    """The map without its markers: outlines, legend, initial view. It depends only on the data as a whole
+    (every actor, every place's extent), so a filter change keeps it: streamlit-folium then swaps the
+    marker layer in place instead of reloading the map, and the reader's zoom and pan stay."""
+    m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True,
+                   prefer_canvas=True)  # canvas: thousands of circles stay fluid where SVG paths would not
     if leaflet:  # only what these elements need: no jQuery, Bootstrap or icon fonts from a CDN
         m.default_js, m.default_css = list(leaflet[0]), list(leaflet[1])
     m.get_root().header.add_child(Element(_CSS), name="conflict_map_css")
@@ -267,18 +421,24 @@ def build_map(markers: list[Marker], outlines: dict[str, dict] | None = None, on
         if outlines and name in outlines:
             style = _OUTLINE_STYLES[name][1 if online_tiles else 0]
             m.add_child(_Outline(outlines[name], style))
-    for mk in markers:
-        colour = actor_colour(mk.dominant_actor)
-        look = PRECISION_STYLES.get(mk.precision, PRECISION_STYLES[3])
-        circle = folium.CircleMarker(
-            location=(mk.lat, mk.lon), radius=marker_radius(mk.n_claims), color=colour, weight=look["weight"],
-            fill=True, fill_color=colour, fill_opacity=look["fill_opacity"], dash_array=look["dash_array"],
-        )
-        circle.add_child(_PlaceLabel(popup_html(mk), tooltip_text(mk)))
-        m.add_child(circle)
-    if markers:
-        m.fit_bounds(view_bounds(markers), padding=(40, 40), max_zoom=9)
-    present = sorted({mk.dominant_actor for mk in markers},
-                     key=lambda a: (list(ACTOR_COLOURS).index(a) if a in ACTOR_COLOURS else 99, a))
-    m.add_child(_Legend(legend_html(present)))
+    if bounds:
+        m.fit_bounds(bounds, padding=(40, 40), max_zoom=9)
+    ordered = sorted(actors, key=lambda a: (list(ACTOR_COLOURS).index(a) if a in ACTOR_COLOURS else 99, a))
+    m.add_child(_Legend(legend_html(ordered)))
+    return m
+
+
+def marker_layer(markers: list[Marker]) -> folium.FeatureGroup:
+    """One circle per place (radius by claims, colour by dominant actor), as a layer for base_map."""
+    group = folium.FeatureGroup(name="places", control=False)
+    group.add_child(_PlaceLayer(markers))
+    return group
+
+
+def build_map(markers: list[Marker], outlines: dict[str, dict] | None = None, online_tiles: bool = False,
+              leaflet: tuple[list, list] | None = None) -> folium.Map:
+    """A whole map (base and markers) in one object: for a standalone page or a test."""
+    present = {mk.dominant_actor for mk in markers}
+    m = base_map(outlines, online_tiles, leaflet, sorted(present), view_bounds(markers) if markers else None)
+    m.add_child(marker_layer(markers))
     return m

@@ -1,13 +1,26 @@
-"""What the dashboard shows, as pure functions of the events DataFrame: filtering, markers, timeline, CSV."""
+"""What the dashboard shows, as pure functions of the (filtered) events DataFrame: markers per place, the
+timeline, the tables, the CSV / GeoJSON exports and their file names, per-outlet counts, the review queue.
+
+Filtering itself lives in liveblog.filters. Everything here is vectorised: the dashboard must stay fast
+with 100,000 events.
+
+CSV exports neutralise spreadsheet formulas: a text cell starting with = + - @ (or a tab / carriage
+return) gets a leading apostrophe, so a claim like "=HYPERLINK(...)" opens in Excel or LibreOffice as
+text, not as a live formula (OWASP "CSV injection"). Numbers are left as they are.
+"""
 from __future__ import annotations
 
+import json
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from liveblog.records import ACTORS, EVENT_COLUMNS
+from liveblog.filters import Filters, actor_rank, place_keys
+from liveblog.records import EVENT_COLUMNS
 
 # One colour per actor, shared by the map and the timeline so a colour means the same actor everywhere.
 ACTOR_COLOURS = {
@@ -22,70 +35,27 @@ ACTOR_COLOURS = {
     "Other": "#7f7f7f",
 }
 FALLBACK_COLOUR = "#555555"  # "reported" and anything outside ACTORS
+POPUP_MAX_CLAIMS = 8
+CLAIM_KEY = ["file", "update_index", "claim"]  # one claim; it has a row per place it names
+# The columns a reader scans first; the Claims page shows the whole schema.
+READER_COLUMNS = ["event_date", "actor", "claim_type", "claim", "place", "admin1", "geo_precision",
+                  "geo_confidence", "actor_detail", "source", "source_url"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def actor_colour(actor: str) -> str:
     return ACTOR_COLOURS.get(actor, FALLBACK_COLOUR)
 
 
-def _actor_rank(actor: str) -> int:
-    return ACTORS.index(actor) if actor in ACTORS else len(ACTORS)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The sidebar's choices. None / empty means "no restriction" on that axis."""
-
-    start: date | None = None
-    end: date | None = None
-    actors: tuple[str, ...] = ()
-    claim_types: tuple[str, ...] = ()
-
-    @classmethod
-    def from_selection(cls, start: date | None, end: date | None, actors, claim_types,
-                       span: tuple[date, date] | None) -> Filters:
-        """Selected widget values → Filters; a bound equal to the data's own bound is no restriction,
-        so undated claims stay visible until the user actually narrows the dates."""
-        lo, hi = span if span else (None, None)
-        return cls(start=None if start == lo else start, end=None if end == hi else end,
-                   actors=tuple(actors), claim_types=tuple(claim_types))
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    span: tuple[date, date] | None  # first and last event date; None when no claim is dated
-    actors: list[str] = field(default_factory=list)  # in ACTORS order, then any others
-    claim_types: list[str] = field(default_factory=list)
-
-
-def filter_options(df: pd.DataFrame) -> FilterOptions:
-    dates = df["event_date"].dropna()
-    span = (dates.min().date(), dates.max().date()) if len(dates) else None
-    actors = sorted(df["actor"].dropna().unique(), key=lambda a: (_actor_rank(a), a))
-    types = sorted(df["claim_type"].dropna().unique())
-    return FilterOptions(span, list(actors), list(types))
-
-
-def filter_events(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """The rows matching every filter, in the input's order."""
-    keep = pd.Series(True, index=df.index)
-    day = df["event_date"].dt.normalize()
-    if f.start is not None:
-        keep &= day >= pd.Timestamp(f.start)
-    if f.end is not None:
-        keep &= day <= pd.Timestamp(f.end)
-    if f.actors:
-        keep &= df["actor"].isin(f.actors)
-    if f.claim_types:
-        keep &= df["claim_type"].isin(f.claim_types)
-    return df[keep.fillna(False)]
-
-
 def claim_count(df: pd.DataFrame) -> int:
     """Distinct claims: a claim naming several places has one row per place."""
     if df.empty:
         return 0
-    return len(df.drop_duplicates(["file", "update_index", "claim"]))
+    return int((~df.duplicated(CLAIM_KEY)).sum())
+
+
+def _present(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v)) and v is not pd.NA and v is not pd.NaT
 
 
 def newest_first(df: pd.DataFrame) -> pd.DataFrame:
@@ -104,56 +74,121 @@ class Marker:
     n_claims: int
     dominant_actor: str
     actor_counts: dict[str, int]
-    claims: list[dict]  # newest first: event_date, actor, claim_type, claim, source, source_url
+    claims: list[dict]  # the newest (at most the cap), newest first: event_date, actor, claim_type, claim,
+    #                     source, source_url
+    key: str = ""  # filters.place_key: what a click on the marker filters on
+    admin1: str = ""
 
 
-def place_markers(df: pd.DataFrame) -> list[Marker]:
-    """One marker per place (same name at the same point); rows without coordinates are not mapped."""
-    located = df.dropna(subset=["latitude", "longitude"])
+def place_markers(df: pd.DataFrame, max_claims: int = POPUP_MAX_CLAIMS,
+                  keys: pd.Series | None = None) -> list[Marker]:
+    """One marker per place (same name at the same point); rows without coordinates are not mapped.
+    Each marker carries its newest `max_claims` claims for the popup; n_claims counts them all."""
+    keys = place_keys(df) if keys is None else keys
+    mapped = keys != ""
+    if not mapped.any():
+        return []
+    located = df.loc[mapped, ["place", "latitude", "longitude", "admin1", "geo_precision", "actor", "event_date",
+                              "published_at", "update_index", "claim_type", "claim", "source", "source_url"]]
+    located = located.assign(_key=keys[mapped].to_numpy())
+    counts = located.groupby(["_key", "actor"], sort=False).size().unstack(fill_value=0)
+    # Columns in ACTORS order: idxmax takes the first maximum, so ties go to the actor listed first.
+    counts = counts[sorted(counts.columns, key=lambda a: (actor_rank(a), a))]
+    dominant = counts.idxmax(axis=1)
+    totals = counts.sum(axis=1)
+    first = located.drop_duplicates("_key").set_index("_key")
+    precision = located.groupby("_key")["geo_precision"].min()
+    newest = newest_first(located).groupby("_key", sort=False).head(max_claims)
+    claims: dict[str, list[dict]] = {}
+    cols = [newest[c].tolist() for c in ("_key", "event_date", "actor", "claim_type", "claim", "source",
+                                         "source_url")]
+    for key, day, actor, ctype, claim, source, url in zip(*cols):
+        claims.setdefault(key, []).append({"event_date": day, "actor": actor, "claim_type": ctype, "claim": claim,
+                                           "source": source, "source_url": url})
+    count_rows = counts.to_dict("index")
+    totals, dominant, precision = totals.to_dict(), dominant.to_dict(), precision.to_dict()
     markers = []
-    for (place, lat, lon), rows in located.groupby(["place", "latitude", "longitude"], sort=False, dropna=False):
-        counts = rows["actor"].value_counts()
-        # Ties go to the actor listed first in ACTORS, so the colour does not depend on row order.
-        dominant = min(counts.index, key=lambda a: (-counts[a], _actor_rank(a), a))
-        precision = rows["geo_precision"].dropna()
-        claims = [
-            {"event_date": r.event_date, "actor": r.actor, "claim_type": r.claim_type, "claim": r.claim,
-             "source": r.source, "source_url": r.source_url}
-            for r in newest_first(rows).itertuples(index=False)
-        ]
+    for key, place, lat, lon, admin1 in zip(first.index.tolist(), first["place"].tolist(),
+                                            first["latitude"].tolist(), first["longitude"].tolist(),
+                                            first["admin1"].tolist()):
+        p = precision.get(key)
         markers.append(Marker(
-            place=str(place) if pd.notna(place) else "", lat=float(lat), lon=float(lon),
-            precision=int(precision.min()) if len(precision) else 1, n_claims=len(rows),
-            dominant_actor=dominant, actor_counts={a: int(counts[a]) for a in counts.index}, claims=claims,
+            place=str(place) if _present(place) else "", lat=float(lat), lon=float(lon),
+            precision=int(p) if _present(p) else 1, n_claims=int(totals[key]), dominant_actor=str(dominant[key]),
+            actor_counts={a: int(n) for a, n in count_rows[key].items() if n},
+            claims=claims.get(key, []), key=key, admin1=str(admin1) if _present(admin1) else "",
         ))
     # Big markers first so small ones are drawn on top and stay clickable.
-    markers.sort(key=lambda m: (-m.n_claims, m.place))
+    markers.sort(key=lambda m: (-m.n_claims, m.place, m.key))
     return markers
 
 
-def timeline_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Claims per day and actor (long form: day, actor, claims), days in order; undated rows left out."""
-    dated = df.dropna(subset=["event_date"]).drop_duplicates(["file", "update_index", "claim"])
+def timeline_counts(df: pd.DataFrame, by: str = "actor") -> pd.DataFrame:
+    """Claims per day and `by` (actor or claim_type), long form: day, <by>, claims; undated rows left out."""
+    dated = df[df["event_date"].notna() & ~df.duplicated(CLAIM_KEY)]
     if dated.empty:
-        return pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "actor": pd.Series(dtype=str),
+        return pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), by: pd.Series(dtype=str),
                              "claims": pd.Series(dtype=int)})
     out = (dated.assign(day=dated["event_date"].dt.normalize())
-           .groupby(["day", "actor"]).size().rename("claims").reset_index())
-    return out.sort_values(["day", "actor"], key=lambda s: s.map(_actor_rank) if s.name == "actor" else s,
-                           ignore_index=True)
+           .groupby(["day", by]).size().rename("claims").reset_index())
+    rank = (lambda s: s.map(actor_rank)) if by == "actor" else (lambda s: s)
+    return out.sort_values(["day", by], key=lambda s: rank(s) if s.name == by else s, ignore_index=True)
+
+
+def brush_range(selection, field: str = "day") -> tuple[date, date] | None:
+    """The (start, end) days of an Altair interval selection as st.altair_chart returns it
+    ({"selection": {name: {field: [ms, ms]}}}), or None when nothing is brushed."""
+    try:
+        params = dict(selection["selection"])
+    except (KeyError, TypeError):
+        return None
+    for value in params.values():
+        if not isinstance(value, dict):
+            continue
+        bounds = value.get(field) or next((v for v in value.values() if isinstance(v, list)), None)
+        if bounds and len(bounds) == 2:
+            lo, hi = sorted(pd.to_datetime(b, unit="ms") if isinstance(b, (int, float)) else pd.Timestamp(b)
+                            for b in bounds)
+            return lo.date(), hi.date()
+    return None
+
+
+# --- tables and exports -------------------------------------------------------------------------------------
+
+
+def _iso_times(s: pd.Series) -> pd.Series:
+    fmt = "%Y-%m-%dT%H:%M:%S%z" if getattr(s.dt, "tz", None) is not None else "%Y-%m-%dT%H:%M:%S"
+    return s.dt.strftime(fmt)
 
 
 def export_table(df: pd.DataFrame) -> pd.DataFrame:
     """The rows as exported and shown: schema columns in schema order, newest first, ISO date strings."""
     out = newest_first(df).loc[:, list(EVENT_COLUMNS)].copy()
     out["event_date"] = out["event_date"].dt.strftime("%Y-%m-%d")
-    out["published_at"] = out["published_at"].map(lambda t: t.isoformat() if pd.notna(t) else None)
+    out["published_at"] = _iso_times(out["published_at"])
     return out.reset_index(drop=True)
 
 
+def reader_table(table: pd.DataFrame) -> pd.DataFrame:
+    """An export_table cut to the columns a reader scans first."""
+    return table.loc[:, READER_COLUMNS]
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula get a leading apostrophe (see the module doc)."""
+    out = table.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            s = out[c]
+            risky = s.notna() & s.astype(str).str.startswith(_FORMULA_START)
+            if risky.any():
+                out[c] = s.where(~risky, "'" + s.astype(str))
+    return out
+
+
 def table_csv(table: pd.DataFrame) -> bytes:
-    """An export_table as CSV bytes: UTF-8, header row."""
-    return table.to_csv(index=False).encode("utf-8")
+    """An export_table as CSV bytes: UTF-8, header row, formulas neutralised."""
+    return neutralise_formulas(table).to_csv(index=False).encode("utf-8")
 
 
 def events_csv(df: pd.DataFrame) -> bytes:
@@ -161,16 +196,92 @@ def events_csv(df: pd.DataFrame) -> bytes:
     return table_csv(export_table(df))
 
 
+def _json_value(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def table_geojson(table: pd.DataFrame) -> bytes:
+    """An export_table as a GeoJSON FeatureCollection (RFC 7946): one Point feature per row, [lon, lat];
+    a row with no place keeps its feature with a null geometry, as the spec allows."""
+    props = [c for c in table.columns if c not in ("latitude", "longitude")]
+    features = []
+    for rec in table.to_dict("records"):
+        lat, lon = _json_value(rec["latitude"]), _json_value(rec["longitude"])
+        geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {c: _json_value(rec[c]) for c in props}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
 def _slug(value: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "-", value).strip("-")
 
 
-def export_filename(f: Filters, span: tuple[date, date] | None = None, stem: str = "claims") -> str:
-    """A file name that says the filter: claims_2024-10-01_2024-10-28_Russia_strike.csv."""
+def export_filename(f: Filters, span: tuple[date, date] | None = None, stem: str = "claims",
+                    ext: str = "csv", max_len: int = 150) -> str:
+    """A file name that says the filter: claims_2024-10-01_2024-10-28_Russia_strike.csv.
+
+    Only [0-9A-Za-z_+.-]: safe on every file system whatever the data holds."""
     lo, hi = span if span else (None, None)
     start, end = f.start or lo, f.end or hi
     parts = [stem, start.isoformat(), end.isoformat()] if start and end else [stem, "all-dates"]
-    for chosen in (f.actors, f.claim_types):
+    for chosen in (f.actors, f.claim_types, f.regions, f.outlets, f.languages):
         if chosen:
-            parts.append("+".join(_slug(v) for v in sorted(chosen, key=lambda a: (_actor_rank(a), a))))
-    return "_".join(parts) + ".csv"
+            parts.append("+".join(_slug(v) for v in sorted(chosen, key=lambda a: (actor_rank(a), a))))
+    if f.min_confidence:
+        parts.append(f"conf{f.min_confidence:g}")
+    if f.contested:
+        parts.append("contested")
+    if f.search.strip():
+        parts.append("q-" + _slug(f.search)[:30])
+    if f.place:
+        parts.append("at-" + _slug(f.place.split("|")[0])[:40])
+    name = "_".join(p for p in parts if p)
+    return name[:max_len].rstrip("_+-.") + "." + ext
+
+
+# --- sources and review -------------------------------------------------------------------------------------
+
+
+def outlet_counts(articles: pd.DataFrame, events: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: articles ingested, claims stored, claims shown by the filters, newest article."""
+    arts = articles.assign(outlet=articles["outlet"].fillna("(unknown outlet)"))
+    per = arts.groupby("outlet").agg(articles=("article_key", "size"), newest=("published_at", "max"))
+
+    def claims(df):
+        d = df[~df.duplicated(CLAIM_KEY)]
+        return d.assign(source=d["source"].fillna("(unknown outlet)")).groupby("source").size()
+
+    per["claims"] = claims(events).reindex(per.index).fillna(0).astype(int)
+    per["claims shown"] = claims(shown).reindex(per.index).fillna(0).astype(int)
+    return per.reset_index().sort_values(["claims", "outlet"], ascending=[False, True], ignore_index=True)
+
+
+def review_queue(mentions: pd.DataFrame, articles: pd.DataFrame, max_confidence: float = 0.6) -> pd.DataFrame:
+    """Place names to review, one row per name as written: never resolved, or resolved with confidence
+    below max_confidence. Columns: surface, status, place, confidence (lowest), mentions, articles,
+    candidates (ids, best first), article_key (one article it appears in), title."""
+    cols = ["surface", "status", "place", "confidence", "mentions", "articles", "candidates", "article_key", "title"]
+    if mentions.empty:
+        return pd.DataFrame(columns=cols)
+    m = mentions.copy()
+    m["confidence"] = pd.to_numeric(m["confidence"], errors="coerce")
+    unresolved = m["place"].isna() | (m["place"].astype(str) == "")
+    low = ~unresolved & (m["confidence"].fillna(0) < max_confidence)
+    m = m[unresolved | low].assign(status=np.where(unresolved[unresolved | low], "not resolved", "low confidence"))
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    titles = articles.set_index("article_key")["title"] if "title" in articles else pd.Series(dtype=object)
+    g = m.groupby(["surface", "status"], sort=False)
+    out = g.agg(place=("place", "first"), confidence=("confidence", "min"), mentions=("surface", "size"),
+                articles=("article_key", "nunique"), candidates=("candidates", "first"),
+                article_key=("article_key", "first")).reset_index()
+    out["title"] = out["article_key"].map(titles)
+    out["candidates"] = out["candidates"].fillna("")
+    return out.sort_values(["mentions", "surface"], ascending=[False, True], ignore_index=True)[cols]

@@ -1,20 +1,30 @@
-"""Streamlit glue shared by every page: cached loaders, the one set of sidebar filters, the claims table.
+"""Streamlit glue shared by every page: cached loaders, the one set of sidebar filters kept in the URL, the
+"n of N" line, the place chip, the claims table with its downloads.
 
 Not a page itself (dashboard.py lists the pages). The filters are drawn by the entrypoint, before the page
-runs: widgets drawn there keep their state across page switches, so every page sees the same filters.
+runs: widgets drawn there keep their state across page switches, so every page sees the same filters. The
+filters are mirrored in the URL query string (liveblog.filters.to_query / from_query): a link opens the
+same view. Live-blog text is only ever shown through st.dataframe cells or escaped markdown, never as HTML.
 """
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from liveblog import mapview, store, views
+from liveblog import filters, mapview, store, views
 
 VIEW_KEY = "_conflict_map_view"
+ENTRY_TOKEN = "_entrypoint_ran"  # set by dashboard.py on each run, taken by the page it runs
+PENDING_DATES = "_pending_dates"  # set by the timeline's brush; applied before the date widget is drawn
+PLACE_KEY = "filter_place"  # set by a map click; not a widget
+_LIST_WIDGETS = {"actors": "filter_actors", "claim_types": "filter_types", "regions": "filter_regions",
+                 "outlets": "filter_outlets", "languages": "filter_langs"}
 
 
 def db_path() -> Path:
@@ -55,13 +65,31 @@ def db_version(db: Path) -> tuple:
     return tuple(stamps)
 
 
-@st.cache_data(show_spinner=False)
-def _load_events(db: str, version: tuple) -> pd.DataFrame:  # version is only the cache key
-    return store.load_events(db)
+@dataclass(frozen=True)
+class Loaded:
+    """The events of one database state, with what every rerun would otherwise recompute."""
+
+    events: pd.DataFrame  # read-only: shared by every session (cache_resource, no copy)
+    keys: pd.Series  # filters.place_keys
+    haystack: pd.Series  # filters.search_text
+    options: filters.FilterOptions
+    total_claims: int
+
+
+# cache_resource, not cache_data: cache_data would unpickle a copy of 100,000 rows on every rerun.
+@st.cache_resource(show_spinner="Reading the database…", max_entries=2)
+def _load(db: str, version: tuple) -> Loaded:  # version is only the cache key
+    events = store.load_events(db)
+    return Loaded(events, filters.place_keys(events), filters.search_text(events), filters.filter_options(events),
+                  views.claim_count(events))
+
+
+def load(db: Path) -> Loaded:
+    return _load(str(db), db_version(db))
 
 
 def load_events(db: Path) -> pd.DataFrame:
-    return _load_events(str(db), db_version(db))
+    return load(db).events
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,63 +102,243 @@ class View:
     """What every page renders: all events, the filters chosen, and the rows they keep."""
 
     events: pd.DataFrame
-    options: views.FilterOptions
-    filters: views.Filters
-    shown: pd.DataFrame
+    loaded: Loaded
+    options: filters.FilterOptions
+    filters: filters.Filters
+    base_mask: np.ndarray  # every filter except the place (the map shows every place of the filtered claims)
+    shown: pd.DataFrame  # base rows at the chosen place, if one is chosen
+
+    @property
+    def base(self) -> pd.DataFrame:
+        return self.events[self.base_mask]
 
 
-def _date_range(options: views.FilterOptions) -> tuple:
+# --- the sidebar ------------------------------------------------------------------------------------------
+
+
+def _restore_from_url(options: filters.FilterOptions) -> None:
+    """Once per session: the URL's filters become the widgets' starting values."""
+    if st.session_state.get("_url_restored"):
+        return
+    st.session_state["_url_restored"] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    f = filters.from_query(params, options)
+    if options.span and (f.start or f.end):
+        st.session_state["filter_dates"] = (f.start or options.span[0], f.end or options.span[1])
+    for name, key in _LIST_WIDGETS.items():
+        if getattr(f, name):
+            st.session_state[key] = list(getattr(f, name))
+    if f.min_confidence:
+        st.session_state["filter_minconf"] = f.min_confidence
+    if f.contested:
+        st.session_state["filter_contested"] = True
+    if f.search:
+        st.session_state["filter_search"] = f.search
+    if f.place:
+        st.session_state[PLACE_KEY] = f.place
+
+
+def _quick_pick(pick: str, span) -> None:
+    start, end = filters.quick_range(pick, span)
+    st.session_state["filter_dates"] = (start or span[0], end or span[1])
+
+
+def _date_range(options: filters.FilterOptions) -> tuple:
     lo, hi = options.span
+    pending = st.session_state.pop(PENDING_DATES, None)
+    if pending:
+        st.session_state["filter_dates"] = (max(lo, pending[0]), min(hi, pending[1]))
     chosen = st.session_state.get("filter_dates")
     # Reset a stale selection (the data changed under it) rather than let the widget raise.
     if not chosen or any(d < lo or d > hi for d in chosen):
         st.session_state["filter_dates"] = (lo, hi)
     picked = st.sidebar.date_input("Event dates", min_value=lo, max_value=hi, key="filter_dates",
                                    format="YYYY-MM-DD")
+    cols = st.sidebar.columns(len(filters.QUICK_PICKS), gap="small")
+    for col, pick in zip(cols, filters.QUICK_PICKS):
+        col.button(pick, key=f"quick_{pick}", on_click=_quick_pick, args=(pick, options.span),
+                   help=f"The last {pick} of the data" if pick != "All" else "Every date",
+                   use_container_width=True)
     picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
     # While the user has clicked only the first day of a new range, keep its end open.
-    return (picked[0] if picked else lo), (picked[1] if len(picked) > 1 else hi)
+    start, end = (picked[0] if picked else lo), (picked[1] if len(picked) > 1 else hi)
+    # A bound equal to the data's own bound is no restriction: undated claims stay until the user narrows.
+    return (None if start == lo else start), (None if end == hi else end)
 
 
-def _choices(label: str, key: str, options: list[str], placeholder: str) -> list[str]:
+def _choices(label: str, key: str, options: list[str], placeholder: str) -> tuple[str, ...]:
     if key in st.session_state:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    return st.sidebar.multiselect(label, options, key=key, placeholder=placeholder)
+    return tuple(st.sidebar.multiselect(label, options, key=key, placeholder=placeholder))
 
 
-def sidebar_filters(df: pd.DataFrame) -> View:
-    """Draw the filters (date range, actors, claim types) and store the resulting View for the page."""
-    options = views.filter_options(df)
+def clear_place() -> None:
+    st.session_state[PLACE_KEY] = None
+
+
+def sidebar_filters(loaded: Loaded) -> View:
+    """Draw the filters, mirror them in the URL, and store the resulting View for the page."""
+    df, options = loaded.events, loaded.options
+    _restore_from_url(options)
     st.sidebar.header("Filters")
     start = end = None
     if options.span:
         start, end = _date_range(options)
+    search = st.sidebar.text_input("Search claims and places", key="filter_search", max_chars=200,
+                                   placeholder="e.g. Pokrovsk, drone, Koursk")
     actors = _choices("Claimed by", "filter_actors", options.actors, "All actors")
     types = _choices("Claim type", "filter_types", options.claim_types, "All types")
-    filters = views.Filters.from_selection(start, end, actors, types, options.span)
-    view = View(df, options, filters, views.filter_events(df, filters))
+    regions = _choices("Oblast / region", "filter_regions", options.regions, "All regions")
+    outlets = _choices("Outlet", "filter_outlets", options.outlets, "All outlets")
+    langs = _choices("Language", "filter_langs", options.languages, "All languages")
+    conf = st.sidebar.slider("Minimum geocoding confidence", 0.0, 1.0, step=0.05, key="filter_minconf",
+                             help="Hide places the resolver was less sure of. Claims with no place stay.")
+    contested = st.sidebar.toggle(
+        "Contested places only", key="filter_contested",
+        help="Places where both Russia and Ukraine make claims, among the claims the other filters keep "
+             "(the actor filter aside).")
+    f = filters.Filters(start=start, end=end, actors=actors, claim_types=types, regions=regions, outlets=outlets,
+                        languages=langs, min_confidence=float(conf), contested=bool(contested), search=search or "",
+                        place=st.session_state.get(PLACE_KEY) or None)
+    base_mask = filters.filter_mask(df, f.without("place"), loaded.haystack, loaded.keys)
+    view = View(df, loaded, options, f, base_mask, _at_place(df, base_mask, loaded.keys, f.place))
+    sync_url(f)
     st.session_state[VIEW_KEY] = view
     return view
 
 
+def _at_place(df: pd.DataFrame, base_mask: np.ndarray, keys: pd.Series, place: str | None) -> pd.DataFrame:
+    if not place:
+        return df[base_mask]
+    return df[base_mask & (keys == place).to_numpy()]
+
+
+def set_place(view: View, place: str | None) -> View:
+    """The view with another place chosen (a map click), the URL following."""
+    st.session_state[PLACE_KEY] = place
+    f = filters.Filters(**{**view.filters.__dict__, "place": place})
+    new = View(view.events, view.loaded, view.options, f, view.base_mask,
+               _at_place(view.events, view.base_mask, view.loaded.keys, place))
+    sync_url(f)
+    st.session_state[VIEW_KEY] = new
+    return new
+
+
+def sync_url(f: filters.Filters) -> None:
+    wanted = filters.to_query(f)
+    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    normal = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if current != normal:
+        st.query_params.from_dict(wanted)
+
+
+def page_view() -> View:
+    """What a page starts with: the View dashboard.py's filters made in this run.
+
+    A page can also run without the entrypoint: a `pages/` folder starts Streamlit in its legacy
+    multipage mode until dashboard.py's st.navigation has run once, so the first session of a fresh
+    server may run a page file alone (a shared link such as `/timeline?actor=Russia`, or that session's
+    first page list). The page then draws the filters itself, so the view still opens, URL filters and all."""
+    if not st.session_state.pop(ENTRY_TOKEN, False):
+        db = db_path()
+        ensure_sample(db)
+        sidebar_filters(load(db))
+    return current_view()
+
+
 def current_view() -> View:
-    return st.session_state[VIEW_KEY]
+    """The View of this run, with the place chosen since (a fragment rerun does not redraw the sidebar)."""
+    view = st.session_state[VIEW_KEY]
+    place = st.session_state.get(PLACE_KEY) or None
+    return view if place == view.filters.place else set_place(view, place)
+
+
+# --- shared page parts ------------------------------------------------------------------------------------
+
+
+def intro(title: str, purpose: str) -> None:
+    """Every page opens with its title and one line on what it is for."""
+    st.title(title)
+    st.caption(purpose)
 
 
 def shown_caption(view: View) -> None:
-    n, total = views.claim_count(view.shown), views.claim_count(view.events)
+    n, total = views.claim_count(view.shown), view.loaded.total_claims
     rows = f" ({len(view.shown)} rows: a claim naming several places has a row per place)" \
         if len(view.shown) != n else ""
     st.markdown(f"**{n} of {total} claims shown**{rows}")
+    said = filters.describe(view.filters)
+    if said:
+        st.caption("Filters: " + md_escape(said))
 
 
-def claims_table(view: View, key: str) -> None:
-    """The filtered claims and a CSV download of exactly that table."""
-    table = views.export_table(view.shown)
-    st.dataframe(table, hide_index=True,
-                 column_config={"source_url": st.column_config.LinkColumn("source_url")})
-    st.download_button(
-        "Download these claims (CSV)", data=views.table_csv(table),
-        file_name=views.export_filename(view.filters, view.options.span), mime="text/csv",
-        key=f"{key}_download", on_click="ignore", disabled=table.empty,
-    )
+def place_chip(view: View, key: str) -> None:
+    """The place a map click chose, with a way back to every place."""
+    if not view.filters.place:
+        return
+    name = view.filters.place.split("|")[0]
+    cols = st.columns([4, 1])
+    cols[0].info(f"Only claims at **{md_escape(name)}** (clicked on the map).", icon=":material/place:")
+    cols[1].button("Show all places", key=f"{key}_clear_place", on_click=clear_place)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&^=\"'])")
+
+
+def md_escape(text) -> str:
+    """Text from a live blog made inert in st.markdown: every ASCII punctuation mark that markdown,
+    Streamlit's :directives: or HTML could read is backslash-escaped (CommonMark allows that for any)."""
+    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace("\n", " ")
+
+
+def safe_links(urls: pd.Series) -> pd.Series:
+    """Only http(s) URLs stay (a javascript: link in the data must not become clickable)."""
+    return urls.where(urls.astype("string").str.match(r"(?i)https?://").fillna(False).astype(bool), None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _tables(db: str, version: tuple, query: str, _view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(export_table of the view, the same with only safe links for display), once per (database state,
+    filters): a rerun for anything else reuses them."""
+    table = views.export_table(_view.shown)
+    return table, table.assign(source_url=safe_links(table["source_url"]))
+
+
+def view_tables(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db = db_path()
+    return _tables(str(db), db_version(db), repr(view.filters), view)
+
+
+def display_table(table: pd.DataFrame, key: str, columns: list[str] | None = None) -> None:
+    """An export_table in the grid (text cells, never HTML); lazy above 5,000 rows (the browser fetches
+    only the rows on screen)."""
+    shown = table if columns is None else table.loc[:, columns]
+    st.dataframe(shown, hide_index=True, key=f"{key}_table", lazy=len(shown) > 5000,
+                 column_config={"source_url": st.column_config.LinkColumn("source_url"),
+                                "claim": st.column_config.TextColumn("claim", width="large"),
+                                "geo_confidence": st.column_config.NumberColumn("geo_confidence", format="%.2f")})
+
+
+def downloads(view: View, table: pd.DataFrame, key: str) -> None:
+    """CSV and GeoJSON of exactly the table; built when clicked (100,000 rows take a second to write)."""
+    span = view.options.span
+    cols = st.columns(2)
+    cols[0].download_button(
+        "Download these claims (CSV)", data=lambda: views.table_csv(table),
+        file_name=views.export_filename(view.filters, span), mime="text/csv",
+        key=f"{key}_download", on_click="ignore", disabled=table.empty, icon=":material/download:",
+        help="UTF-8, ISO dates, the event schema's columns. Cells starting with = + - @ get a leading "
+             "apostrophe so a spreadsheet does not run them as formulas.")
+    cols[1].download_button(
+        "Download as GeoJSON", data=lambda: views.table_geojson(table),
+        file_name=views.export_filename(view.filters, span, ext="geojson"), mime="application/geo+json",
+        key=f"{key}_geojson", on_click="ignore", disabled=table.empty, icon=":material/download:")
+
+
+def claims_table(view: View, key: str, columns: list[str] | None = views.READER_COLUMNS) -> None:
+    """The filtered claims, newest first, and the CSV / GeoJSON downloads of exactly those rows."""
+    table, display = view_tables(view)
+    display_table(display, key, columns)
+    downloads(view, table, key)
+
+

@@ -1,4 +1,5 @@
-"""Smoke test of the real app in headless Chromium: map markers, a popup, a filter, the CSV download.
+"""The real app in headless Chromium: markers and legend, a marker click, filters, a quick pick, the CSV
+download, hostile text shown as text; screenshots of the map and timeline pages under the test's temp folder.
 
 Needs Debian's chromium (/usr/bin/chromium) and the playwright package; skipped cleanly without them.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_events_db
-from liveblog import store, views
+from liveblog import filters, store, views
 from liveblog.records import EVENT_COLUMNS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -91,10 +92,31 @@ def screenshot_on_failure(page, path: Path):
         raise
 
 
-def test_map_filter_and_csv_download(app_server, tmp_path):
+# The circle of a place, in the map's own coordinates: canvas markers have no DOM element to click.
+_MARKER_POINT = """(name) => {
+    const map = window.map;
+    let found = null;
+    map.eachLayer(l => {
+        if (!found && l.getTooltip && l.getTooltip() && l.getLatLng &&
+            String(l.getTooltip().getContent()).startsWith(name + " ")) { found = l; }
+    });
+    if (!found) return null;
+    const p = map.latLngToContainerPoint(found.getLatLng());
+    return {x: p.x, y: p.y};
+}"""
+
+
+def _count_text(n: int, total: int) -> str:
+    return f"{n} of {total} claims shown"
+
+
+def test_map_click_filters_quick_pick_and_csv_download(app_server, tmp_path):
     url, db = app_server
     events = store.load_events(db)
-    russia = views.filter_events(events, views.Filters(actors=("Russia",)))
+    total = views.claim_count(events)
+    span = filters.filter_options(events).span
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
@@ -104,47 +126,85 @@ def test_map_filter_and_csv_download(app_server, tmp_path):
         outside = []  # the app must work offline: no request may leave the machine
         page.on("request", lambda r: outside.append(r.url)
                 if not r.url.startswith((url, "data:", "blob:", "about:")) else None)
-        with screenshot_on_failure(page, tmp_path / "failure.png"):
+        with screenshot_on_failure(page, shots / "failure.png"):
             page.goto(url)
-            page.get_by_text(f"{views.claim_count(events)} of {views.claim_count(events)} claims shown").wait_for()
+            page.get_by_text(_count_text(total, total)).wait_for()
 
-            # The map: one circle per place, inside the streamlit-folium iframe.
+            # First load: one circle per place (drawn on canvas; the layer counts them) and the legend.
             iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
             frame = iframe.frame_locator(":scope")
-            circles = frame.locator("path.leaflet-interactive")
-            circles.first.wait_for()
-            assert circles.count() == len(views.place_markers(events))
+            frame.locator(f'[data-cm-markers="{len(views.place_markers(events))}"]').wait_for()
+            expect(frame.locator(".cm-legend")).to_contain_text("Dominant claimant")
             page.wait_for_timeout(500)  # let the tiles-free basemap settle before the picture
-            page.screenshot(path=str(tmp_path / "map.png"))
+            page.screenshot(path=str(shots / "map.png"))
 
-            # The biggest circle is drawn first; its popup holds the hostile claim as plain text.
-            circles.first.dispatch_event("click")
+            # Click Pokrovsk: its popup holds the hostile claim as plain text, and the table narrows to it.
+            map_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+            point = map_frame.evaluate(_MARKER_POINT, "Pokrovsk")
+            box = iframe.bounding_box()
+            page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
             popup = frame.locator(".leaflet-popup-content")
             popup.wait_for()
             assert "<script>alert(1)</script>" in popup.inner_text()
             assert popup.locator("script, img").count() == 0
-
-            # Filter on one actor: the count and the map follow.
-            page.locator('[data-testid="stMultiSelect"]').filter(has_text="Claimed by").click()
-            page.get_by_role("option", name="Russia", exact=True).click()
-            page.keyboard.press("Escape")  # close the open option list, which hides the page from a11y
-            n = views.claim_count(russia)
-            page.get_by_text(f"{n} of {views.claim_count(events)} claims shown").wait_for()
-            # Elements below the count may still be the previous run's until the run ends.
+            pokrovsk = events[events["place"] == "Pokrovsk"]
+            page.get_by_text(_count_text(views.claim_count(pokrovsk), total)).wait_for()
+            page.get_by_text("Only claims at Pokrovsk").wait_for()
             expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
-            # The map is remounted with the new markers; the old frame lingers for a moment.
-            expect(iframe).to_have_count(1)
-            expect(frame.locator("path.leaflet-interactive")).to_have_count(len(views.place_markers(russia)))
+            page.get_by_role("button", name="Show all places").click()
+            page.get_by_text(_count_text(total, total)).wait_for()
+
+            # A quick pick: the last 7 days of the data.
+            page.get_by_role("button", name="7d", exact=True).click()
+            start, _ = filters.quick_range("7d", span)
+            week = filters.filter_events(events, filters.Filters(start=start))
+            assert 0 < views.claim_count(week) < total
+            page.get_by_text(_count_text(views.claim_count(week), total)).wait_for()
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            frame.locator(f'[data-cm-markers="{len(views.place_markers(week))}"]').wait_for()
+
+            # Then one actor (the week's most frequent): the count and the markers follow, the map stays.
+            actor = week["actor"].value_counts().index[0]
+            page.locator('[data-testid="stMultiSelect"]').filter(has_text="Claimed by").click()
+            page.get_by_role("option", name=actor, exact=True).click()
+            page.keyboard.press("Escape")  # close the open option list, which hides the page from a11y
+            f = filters.Filters(start=start, actors=(actor,))
+            shown = filters.filter_events(events, f)
+            assert 0 < views.claim_count(shown) < views.claim_count(week)
+            page.get_by_text(_count_text(views.claim_count(shown), total)).wait_for()
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            frame.locator(f'[data-cm-markers="{len(views.place_markers(shown))}"]').wait_for()
+            assert f"actor={actor}" in page.url and f"from={start.isoformat()}" in page.url
 
             # The CSV is the filtered table, in schema order, named after the filter.
             with page.expect_download() as info:
                 page.get_by_role("button", name="Download these claims (CSV)").click()
             download = info.value
-            assert download.suggested_filename == views.export_filename(
-                views.Filters(actors=("Russia",)), views.filter_options(events).span)
+            assert download.suggested_filename == views.export_filename(f, span)
             rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
             assert list(rows[0]) == list(EVENT_COLUMNS)
-            assert sorted(r["event_id"] for r in rows) == sorted(russia["event_id"])
-            assert {r["actor"] for r in rows} == {"Russia"}
+            assert [r["event_id"] for r in rows] == list(views.export_table(shown)["event_id"])
+
+            # The timeline page: the chart and the feed, hostile text shown as text.
+            page.get_by_role("link", name="Timeline").click()
+            page.get_by_text("Claims over time").wait_for()
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            page.get_by_role("button", name="All", exact=True).click()  # every date back on the chart
+            page.get_by_text(_count_text(views.claim_count(filters.filter_events(
+                events, filters.Filters(actors=(actor,)))), total)).wait_for()
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(shots / "timeline.png"), full_page=True)
+
+            # Brushing the chart sets the date filter (and the URL) for every page.
+            chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+            y = chart["y"] + chart["height"] * 0.5
+            page.mouse.move(chart["x"] + chart["width"] * 0.3, y)
+            page.mouse.down()
+            page.mouse.move(chart["x"] + chart["width"] * 0.6, y, steps=8)
+            page.mouse.up()
+            page.wait_for_url(lambda u: "from=" in u and "to=" in u, timeout=TIMEOUT_MS)
         assert dialogs == [] and outside == []
         browser.close()
+    print(f"screenshots: {shots}")

@@ -1,4 +1,5 @@
-"""The folium map: escaping, popups, precision styles, offline assets, outlines."""
+"""The folium map: escaping, popup data, precision styles, offline assets, outlines, click matching."""
+import html
 import json
 import re
 
@@ -14,71 +15,81 @@ def markers(events_db):
     return views.place_markers(store.load_events(events_db))
 
 
-def _marker(n_claims=1, precision=1, **claim):
+def _marker(n_claims=1, precision=1, place="Pokrovsk", lat=48.28, lon=37.18, **claim):
     base = {"event_date": pd.Timestamp("2024-10-27"), "actor": "Russia", "claim_type": "strike",
             "claim": "A claim.", "source": "The Test Post", "source_url": "https://news.example/live"}
-    claims = [{**base, **claim, "claim": f"{claim.get('claim', 'A claim.')} #{i}"} for i in range(n_claims)]
-    return views.Marker("Pokrovsk", 48.28, 37.18, precision, n_claims, "Russia", {"Russia": n_claims}, claims)
+    claims = [{**base, **claim, "claim": f"{claim.get('claim', 'A claim.')} #{i}"}
+              for i in range(min(n_claims, views.POPUP_MAX_CLAIMS))]
+    return views.Marker(place, lat, lon, precision, n_claims, "Russia", {"Russia": n_claims}, claims,
+                        key=f"{place}|{lat}|{lon}", admin1="Donetsk Oblast")
 
 
 def _render(m) -> str:
     return m.get_root().render()
 
 
-def test_hostile_claims_are_escaped_in_popups(markers):
-    html = "".join(mapview.popup_html(m, max_claims=50) for m in markers)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script" not in html and "<img" not in html
-    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in html
-    assert "${" not in html and "`" not in html and "\\u0041" not in html  # inert inside JS templates too
+def _data(page: str) -> dict:
+    """The marker data literal of a rendered map."""
+    return json.loads(re.search(r"var data = (\{.*?\});\n", page).group(1))
 
 
-def test_hostile_claims_never_reach_the_map_script_raw(markers):
+def test_hostile_claims_never_reach_the_page_raw(markers):
     page = _render(mapview.build_map(markers))
     for claim in HOSTILE_CLAIMS:
         assert claim not in page
-    assert "<script>alert(1)" not in page and "onerror=\"alert" not in page
+    assert "<script>alert(1)" not in page and "<img" not in page and "onerror=\"alert" not in page
+    # ...but the claims are there, as data, to be shown as text.
+    texts = {c[3] for row in _data(page)["rows"] for c in row[9]}
+    assert set(HOSTILE_CLAIMS) <= texts
 
 
-def test_only_http_links_are_clickable():
-    html = mapview.popup_html(_marker(source_url="javascript:alert(1)"))
-    assert "href" not in html and "javascript:" not in html
-    assert 'href="https://news.example/live"' in mapview.popup_html(_marker())
+def test_marker_data_cannot_close_the_script_element():
+    page = _render(mapview.build_map([_marker(claim="</script><script>alert(1)</script>", place="</script>")]))
+    script = re.search(r"var data = (\{.*?\});\n", page).group(1)
+    assert "<" not in script and ">" not in script and "&" not in script
 
 
-def test_popup_is_capped_with_and_n_more():
-    html = mapview.popup_html(_marker(n_claims=12), max_claims=8)
-    assert html.count("<li>") == 8
-    assert "and 4 more" in html
-    assert "more" not in mapview.popup_html(_marker(n_claims=3), max_claims=8)
+def test_tooltips_are_escaped_html():
+    text = mapview.tooltip_text(_marker(place='<img src=x onerror="alert(1)">'))
+    assert "<img" not in text and html.unescape(text).startswith('<img src=x onerror="alert(1)">')
 
 
-def test_popup_lists_date_actor_type_and_sentence():
-    html = mapview.popup_html(_marker(claim="Moscow says it took Selydove."))
-    for text in ("2024-10-27", "Russia", "strike", "Moscow says it took Selydove.", "Pokrovsk"):
-        assert text in html
+def test_popup_data_is_capped_with_the_total_for_and_n_more():
+    payload = mapview.popup_payload([_marker(n_claims=12)], max_claims=5)
+    [row] = payload["rows"]
+    assert row[8] == 12 and len(row[9]) == 5  # the browser writes "and 7 more"
+    date_, actor, ctype, sentence, source = row[9][0]
+    assert (date_, payload["actors"][actor], payload["types"][ctype], sentence) == (
+        "2024-10-27", "Russia", "strike", "A claim. #0")
+    assert payload["sources"][source] == ["The Test Post", "https://news.example/live"]
+
+
+def test_only_http_links_become_links():
+    payload = mapview.popup_payload([_marker(source_url="javascript:alert(1)")])
+    assert payload["sources"] == [["The Test Post", None]]
 
 
 def test_one_circle_per_marker_no_tiles_by_default(markers):
     page = _render(mapview.build_map(markers))
-    assert page.count("L.circleMarker(") == len(markers)
+    assert len(_data(page)["rows"]) == len(markers)
+    assert "preferCanvas" in page and '"preferCanvas": true' in page
     assert "tile.openstreetmap" not in page and "L.tileLayer" not in page
-    online = _render(mapview.build_map(markers, online_tiles=True))
-    assert "tile.openstreetmap" in online
+    assert "tile.openstreetmap" in _render(mapview.build_map(markers, online_tiles=True))
 
 
 def test_radius_grows_with_claims_and_colour_follows_the_dominant_actor():
     assert mapview.marker_radius(1) < mapview.marker_radius(5) < mapview.marker_radius(40)
-    page = _render(mapview.build_map([_marker(n_claims=3)]))
-    assert views.actor_colour("Russia") in page
+    payload = mapview.popup_payload([_marker(n_claims=3)])
+    assert payload["colours"][payload["rows"][0][3]] == views.actor_colour("Russia")
 
 
 def test_approximate_locations_are_drawn_dashed_and_lighter():
-    page = _render(mapview.build_map([_marker(precision=1), _marker(precision=2), _marker(precision=3)]))
-    options = [json.loads(o) for o in re.findall(r"L\.circleMarker\(\s*\[[^\]]*\],\s*(\{.*?\})\s*\)", page, re.S)]
-    exact, near, region = options
-    assert exact.get("dashArray") is None and near["dashArray"] and region["dashArray"]
-    assert exact["fillOpacity"] > near["fillOpacity"] > region["fillOpacity"]
+    payload = mapview.popup_payload([_marker(precision=p) for p in (1, 2, 3)])
+    assert [row[4] for row in payload["rows"]] == [1, 2, 3]
+    exact, near, region = (mapview.PRECISION_STYLES[p] for p in (1, 2, 3))
+    assert exact["dash_array"] is None and near["dash_array"] and region["dash_array"]
+    assert exact["fill_opacity"] > near["fill_opacity"] > region["fill_opacity"]
+    assert "approximate" in mapview.tooltip_text(_marker(precision=2))
 
 
 def test_packaged_leaflet_keeps_the_map_offline(markers):
@@ -117,11 +128,38 @@ def test_shipped_outlines_load_when_present():
         assert data["type"] == "FeatureCollection" and data["features"]
 
 
-def test_legend_names_the_actors_on_the_map():
+def test_legend_names_the_actors_and_sizes():
     page = _render(mapview.build_map([_marker()]))
-    assert "Dominant claimant" in page and "region only" in page
+    assert "Dominant claimant" in page and "region only" in page and "cm-size" in page
     legend = mapview.legend_html(["Russia"])
     assert "Russia" in legend and "Ukraine" not in legend
+
+
+def test_base_map_does_not_depend_on_the_markers():
+    """A filter change must keep the map in the browser: only the marker layer differs."""
+    from streamlit_folium import _get_map_string
+
+    def base_script():
+        m = mapview.base_map({}, actors=["Russia", "Ukraine"], bounds=[[47, 36], [50, 38]])
+        m.get_root().render()
+        return _get_map_string(m)
+
+    assert base_script() == base_script()
+    layer = _render(mapview.build_map([_marker()]))
+    assert "var data =" in layer and "var data =" not in base_script()
+
+
+def test_click_finds_the_marker_by_tooltip_then_nearest_point():
+    a = _marker(place="Pokrovsk", lat=48.28, lon=37.18)
+    b = _marker(place="Pokrovsk", lat=47.99, lon=36.22)  # same tooltip text, another point
+    c = _marker(place="Kurakhove", lat=47.98, lon=37.28)
+    tooltip = html.unescape(mapview.tooltip_text(a))
+    assert mapview.marker_at([a, b, c], {"last_object_clicked": {"lat": 48.27, "lng": 37.19},
+                                         "last_object_clicked_tooltip": tooltip}) is a
+    assert mapview.marker_at([a, b, c], {"last_object_clicked": {"lat": 48.0, "lng": 36.2},
+                                         "last_object_clicked_tooltip": tooltip}) is b
+    assert mapview.marker_at([a, b, c], {"last_object_clicked": None, "last_object_clicked_tooltip": None}) is None
+    assert mapview.marker_at([a, b, c], None) is None
 
 
 def test_far_outlier_does_not_zoom_the_map_out(markers):
