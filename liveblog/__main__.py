@@ -84,6 +84,12 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from liveblog import doctor
+
+    return doctor.main(["--db", str(args.db)] if args.db else [])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m liveblog", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="Parquet dataset folder, hive-partitioned by month (month=YYYY-MM)")
     p.add_argument("--db", type=Path, help="SQLite file (default: $CONFLICT_MAP_DB or data/conflict_map.sqlite)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("doctor", help="check the database: integrity, links, schema version, whole files")
+    p.add_argument("--db", type=Path, help="SQLite file (default: $CONFLICT_MAP_DB or data/conflict_map.sqlite)")
+    p.set_defaults(func=cmd_doctor)
     args = parser.parse_args(argv)
     return args.func(args)
 
