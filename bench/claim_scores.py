@@ -1,6 +1,8 @@
 """Claim extraction against the gold: precision/recall of claim sentences, actor, type and date accuracy.
 
 Usage: python bench/claim_scores.py [-v]      (reads ../shared/seeds and ../shared/devset)
+Scores count attributed claims only (the gold annotates no unattributed report); the last lines print claim
+extraction throughput (claims + dates + figures, sentences split beforehand) with and without unattributed reports.
 A gold claim is found by its quote_start inside its update (devset: `update`, 1-based; the seed has no
 index, so every update and the intro are searched). A predicted claim matches it when the predicted
 sentence contains the start of quote_start. -v prints every miss, false alarm and wrong field.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -104,6 +107,28 @@ def summary(rows: list[dict], label: str) -> str:
     )
 
 
+def throughput(folders: list[Path], repeat: int = 20) -> None:
+    """MB/s of extract_claims over every update of the sets (segmentation done beforehand, not timed)."""
+    work = []
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".txt", ".html") or path.name.startswith("check"):
+                continue
+            article = parse_article(path.read_text(encoding="utf-8"), path.name)
+            for u in article.updates:
+                work.append((u, split_sentences(u.text), article))
+    size = sum(len(u.text.encode("utf-8")) for u, _, _ in work) * repeat
+    for unattributed in (False, True):
+        t0 = time.process_time()
+        for _ in range(repeat):
+            for u, sentences, a in work:
+                extract_claims(u.text, sentences, lang=a.lang, outlet=a.outlet, published=u.published or a.published,
+                               headline=u.headline, unattributed=unattributed)
+        cpu = time.process_time() - t0
+        label = "with unattributed" if unattributed else "attributed only"
+        print(f"throughput ({label}): {size / 1e6 / cpu:.2f} MB/s CPU ({size / 1e6:.1f} MB in {cpu:.2f} s)")
+
+
 def main() -> None:
     verbose = "-v" in sys.argv
     if not SHARED.exists():
@@ -119,6 +144,7 @@ def main() -> None:
         if name == "devset":
             for lang in ("fr", "en"):
                 print(summary([r for r in rows if r["lang"] == lang], f"  {lang}"))
+    throughput([folder for folder, _ in sets])
 
 
 if __name__ == "__main__":

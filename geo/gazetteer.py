@@ -53,13 +53,17 @@ class Gazetteer:
     places: dict[str, Place]
     names: dict[str, tuple[str, ...]]  # folded key → place ids, ranked by prior (best first)
     needs_context: frozenset[str] = frozenset()  # keys that are also common words or surnames
-    _priors: dict[str, str] = field(default_factory=dict, repr=False)  # key → raw priors, parsed on demand
+    _priors: dict[str, str] | None = field(default=None, repr=False)  # key → "priors\tsources\tflag"
+    _names_path: Path | None = field(default=None, repr=False)  # names.tsv.gz, read again for _priors
 
     def candidates(self, key: str) -> list[Place]:
         return [self.places[i] for i in self.names.get(key, ())]
 
     def ranked(self, key: str) -> list[tuple[Place, float]]:
         """Candidates of a key with their priors (kind, rank, population, own point, name provenance)."""
+        if self._priors is None:  # few callers need the priors: not kept in memory from the load
+            rows = _rows(self._names_path, 3) if self._names_path else []
+            self._priors = {r[0]: r[2] for r in rows}
         raw = self._priors.get(key)
         priors = [float(x) for x in raw.split("\t")[0].split()] if raw else [0.0] * len(self.names.get(key, ()))
         return list(zip(self.candidates(key), priors))
@@ -97,15 +101,10 @@ def read_gazetteer(data_dir: Path) -> Gazetteer:
 
 def _read(data_dir: Path) -> Gazetteer:
     places = {r[0]: _place(r) for r in _rows(data_dir / "places.tsv.gz", 14)}
-    names: dict[str, tuple[str, ...]] = {}
-    priors: dict[str, str] = {}
-    flagged = []
-    for key, ids, rest in _rows(data_dir / "names.tsv.gz", 3):
-        names[key] = tuple(ids.split(" "))
-        priors[key] = rest  # "priors\tsources\tflag": parsed only when asked for
-        if rest[-1] == "1":
-            flagged.append(key)
-    return Gazetteer(places, names, frozenset(flagged), priors)
+    rows = _rows(data_dir / "names.tsv.gz", 3)
+    names = {key: tuple(ids.split(" ")) for key, ids, _ in rows}
+    flagged = frozenset(key for key, _, rest in rows if rest[-1] == "1")
+    return Gazetteer(places, names, flagged, _names_path=data_dir / "names.tsv.gz")
 
 
 @lru_cache(maxsize=None)

@@ -111,6 +111,59 @@ def normalise(s: str) -> str:
     return s.translate(_NORM_TABLE)
 
 
+class _JointTable(dict):
+    """One str.translate table for both foldings of a text (the cased one the automaton reads, and
+    normalise()): a character is mapped to its cased fold when that fold lower-cases to its normalised
+    form, else to a private-use placeholder that each folding then replaces with its own string."""
+
+    def __init__(self):
+        super().__init__()
+        self.special: dict[str, str] = {}  # character → its placeholder
+        self.pattern, self.compiled_for = re.compile("(?!)"), 0
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        cased = _CASED_TABLE[code]  # (also records c as special in the cased table when it is)
+        # "Σ" lower-cases by context (final sigma); private-use characters are kept for the placeholders.
+        if len(cased) == 1 and cased != "Σ" and not 0xE000 <= code <= 0xF8FF and cased.lower() == _NORM_TABLE[code]:
+            out = cased
+        elif len(self.special) < 0x1900:
+            out = self.special[c] = chr(0xE000 + len(self.special))
+        else:
+            raise _TooManySpecials
+        self[code] = out
+        return out
+
+
+class _TooManySpecials(Exception):
+    pass
+
+
+_JOINT_TABLE = _JointTable()
+
+
+def fold_for_matching(text: str) -> tuple[str, str]:
+    """(text.translate(_CASED_TABLE), normalise(text)) with one pass of str.translate over the text
+    instead of two; the few characters that fold apart (apostrophes, ligatures) are put back with
+    str.replace."""
+    try:
+        joint = text.translate(_JOINT_TABLE)
+    except _TooManySpecials:
+        return text.translate(_CASED_TABLE), normalise(text)
+    table = _JOINT_TABLE
+    if not table.special:
+        return joint, joint.lower()
+    if len(table.special) != table.compiled_for:
+        table.pattern = re.compile("[" + re.escape("".join(table.special)) + "]")
+        table.compiled_for = len(table.special)
+    cased, norm = joint, joint.lower()
+    for c in set(table.pattern.findall(text)):
+        placeholder, code = table.special[c], ord(c)
+        cased = cased.replace(placeholder, _CASED_TABLE[code])
+        norm = norm.replace(placeholder, _NORM_TABLE[code])
+    return cased, norm
+
+
 def _phrase_re(phrases) -> str:
     """Alternation of normalised phrases, longest first, spaces matching any run of spaces."""
     uniq = sorted({" ".join(normalise(p).split()) for p in phrases if p.strip()}, key=len, reverse=True)
@@ -191,9 +244,10 @@ def load_cues() -> Cues:
     core = rf"{num_re}\s*(?P<unit>{units})\s+(?:(?:{connectors})\s+)?(?P<dir>{dir_re})\s+(?:{connectors})\s+"
     relative = re.compile(rf"(?:^|[^\w.,]){core}(?:the\s+)?$")
     # The anaphor alone ("the plant"), found first; the relative pattern is then tried just before it.
+    # (Factored, behind a look-ahead on the first letters: the same matches, a quarter faster over a text.)
     anaphor = re.compile(
-        r"\b(?P<ana>the\s+plant|the\s+station|the\s+city|the\s+town|the\s+village|"
-        r"la\s+centrale|la\s+ville|la\s+localite|ce\s+village)\b"
+        r"(?=[tlc])\b(?P<ana>the\s+(?:plant|station|city|town|village)|"
+        r"la\s+(?:centrale|ville|localite)|ce\s+village)\b"
     )
     near_words = _phrase_re([r[2] for r in rel if r[0] == "near"] + [
         f"{d} {c}" for d in directions for c in ("of", "de", "d", "du")])
@@ -331,8 +385,10 @@ class _OffsetMap:
         return f - self.shift[i]
 
 
-def raw_hits(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
-    folded = text.translate(_CASED_TABLE)
+def raw_hits(text: str, gaz: Gazetteer, folded: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every name hit; `folded`: text.translate(_CASED_TABLE), when the caller has it."""
+    if folded is None:
+        folded = text.translate(_CASED_TABLE)
     offsets = None if _CASED_TABLE.special.isdisjoint(text) else _OffsetMap(text, _CASED_TABLE)
     hits = []
     n = len(text)
@@ -411,16 +467,16 @@ def _person_name(text: str, norm: str, s: int, e: int, cues: Cues, ends: set[int
     return not _SENTENCE_START.search(text, max(0, m.start(1) - 4), m.start(1) + 1)
 
 
-def find_mentions(text: str, gaz: Gazetteer, norm: str | None = None) -> list[Mention]:
+def find_mentions(text: str, gaz: Gazetteer, norm: str | None = None, folded: str | None = None) -> list[Mention]:
     """Every place-name mention in text, sorted by start, with candidates and cues.
 
     Metonymic uses of seats of power are returned flagged (metonymic=True), parts of persons' and
     organisations' names flagged person=True; relative locations ("8 km au nord de Kourakhové", "near
-    Bakhmut") are returned as extra mentions with `relative` set. `norm` is normalise(text), when the
-    caller has it already.
+    Bakhmut") are returned as extra mentions with `relative` set. `norm` is normalise(text) and `folded`
+    the automaton's folding of it, when the caller has them already (see fold_for_matching).
     """
     cues = load_cues()
-    hits = raw_hits(text, gaz)
+    hits = raw_hits(text, gaz, folded)
     if not hits:
         return []
     norm = norm if norm is not None else normalise(text)

@@ -60,7 +60,7 @@ import numpy as np
 from geopy.distance import distance as geodesic
 
 from geo.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.matcher import CUES_DIR, Mention, find_mentions, normalise
+from geo.matcher import CUES_DIR, Mention, find_mentions, fold_for_matching, normalise
 from geo.names import fold
 from liveblog.records import PlaceMention
 
@@ -183,28 +183,43 @@ def _cue_score(p: Place, m: Mention, district: bool) -> float:
     return s
 
 
-def _places_of(gaz: Gazetteer, ids: tuple[str, ...]) -> list[Place]:
-    """The places of a candidate tuple, looked up once per gazetteer."""
-    cache = getattr(gaz, "_resolve_places", None)
+class _Candidates:
+    """What resolution needs of a candidate tuple, worked out once per gazetteer: its places, their ids
+    and priors, and whether a city district (PPLX) is among them."""
+
+    __slots__ = ("ids_tuple", "places", "ids", "priors", "pplx")
+
+    def __init__(self, gaz: Gazetteer, ids: tuple[str, ...]):
+        self.ids_tuple = ids  # kept so that its id() is not reused while cached
+        self.places = [gaz.places[i] for i in ids if i in gaz.places]
+        self.ids = [p.id for p in self.places]
+        self.priors = [_prior(p) for p in self.places]
+        self.pplx = any(p.feature_code == "PPLX" for p in self.places)
+
+
+def _candidates_of(gaz: Gazetteer, ids: tuple[str, ...]) -> _Candidates:
+    # Keyed by the tuple's identity: a mention's candidates are the gazetteer's own tuple for its key, and
+    # hashing a tuple of strings on every mention costs more than the rest of the lookup.
+    cache = getattr(gaz, "_resolve_candidates", None)
     if cache is None:
         cache = {}
-        object.__setattr__(gaz, "_resolve_places", cache)
-    got = cache.get(ids)
-    if got is None:
-        got = cache[ids] = [gaz.places[i] for i in ids if i in gaz.places]
+        object.__setattr__(gaz, "_resolve_candidates", cache)
+    got = cache.get(id(ids))
+    if got is None or got.ids_tuple is not ids:
+        if len(cache) > 500_000:  # tuples other than the gazetteer's own: bounded all the same
+            cache.clear()
+        got = cache[id(ids)] = _Candidates(gaz, ids)
     return got
+
+
+def _places_of(gaz: Gazetteer, ids: tuple[str, ...]) -> list[Place]:
+    """The places of a candidate tuple, looked up once per gazetteer."""
+    return _candidates_of(gaz, ids).places
 
 
 def _has_pplx(gaz: Gazetteer, ids: tuple[str, ...]) -> bool:
     """Whether a city district (PPLX) is among the candidates: cached with the places."""
-    cache = getattr(gaz, "_resolve_pplx", None)
-    if cache is None:
-        cache = {}
-        object.__setattr__(gaz, "_resolve_pplx", cache)
-    got = cache.get(ids)
-    if got is None:
-        got = cache[ids] = any(p.feature_code == "PPLX" for p in _places_of(gaz, ids))
-    return got
+    return _candidates_of(gaz, ids).pplx
 
 
 def _expand_candidates(m: Mention, gaz: Gazetteer) -> list[Place]:
@@ -252,14 +267,18 @@ def _nearest_feature(features: dict, codes: tuple[str, ...], town: Place, km: fl
 class _Item:
     """A mention being resolved: its candidates, scores and provisional choice."""
 
-    __slots__ = ("m", "text_index", "sentence", "cands", "scores", "choice", "weight", "misfit", "supported")
+    __slots__ = ("m", "text_index", "sentence", "cands", "scores", "choice", "weight", "misfit", "supported",
+                 "known")
 
     def __init__(self, m: Mention, text_index: int, sentence: int, cands: list[Place], district: bool,
-                 pplx: bool):
+                 pplx: bool, known: _Candidates | None = None):
         self.m, self.text_index, self.sentence, self.cands = m, text_index, sentence, cands
+        self.known = known  # set when cands are exactly the places of m.candidates
         if m.kind_cue or m.country_cue or (pplx and not district):
             self.scores = [_prior(p) + _cue_score(p, m, district) for p in cands]
-        else:  # no cue: the prior alone (most mentions)
+        elif known is not None:  # no cue, the candidates of the name itself (most mentions)
+            self.scores = list(known.priors)
+        else:  # no cue: the prior alone
             self.scores = [_prior(p) for p in cands]
         self.choice: Place | None = None
         self.weight = 0.0
@@ -488,19 +507,21 @@ def _same_referent(items: list[_Item]) -> None:
 
 
 _RELATIVE_POINTS: dict[tuple, tuple[float, float]] = {}
+_GEODESIC = geodesic()  # one instance: building its ellipsoid's series per call cost more than the Direct problem
 
 
 def _relative_point(anchor: Place, km: float, bearing: float) -> tuple[float, float]:
     key = (anchor.lat, anchor.lon, km, bearing)
     got = _RELATIVE_POINTS.get(key)
     if got is None:
-        dest = geodesic(kilometers=km).destination((anchor.lat, anchor.lon), bearing)
+        dest = _GEODESIC.destination((anchor.lat, anchor.lon), bearing, distance=km)
         got = _RELATIVE_POINTS[key] = (dest.latitude, dest.longitude)
     return got
 
 
 def _relative_bonus(items: list[_Item], rel_items: list[tuple[int, Mention]], texts: list[str]) -> None:
     """'X, à 8 km au nord de Y': X's candidates near the computed point score higher."""
+    by_text: dict[int, list[_Item]] | None = None
     for ti, rm in rel_items:
         if rm.relative.km == 0:  # "near X": no offset to place anything by
             continue
@@ -508,8 +529,12 @@ def _relative_bonus(items: list[_Item], rel_items: list[tuple[int, Mention]], te
         if anchor is None or anchor.choice is None or _point(anchor.choice) is None:
             continue
         target = _relative_point(anchor.choice, rm.relative.km, rm.relative.bearing)
-        for it in items:
-            if it.text_index != ti or it.m.end > rm.start or rm.start - it.m.end > 12:
+        if by_text is None:
+            by_text = {}
+            for it in items:
+                by_text.setdefault(it.text_index, []).append(it)
+        for it in by_text.get(ti, ()):
+            if it.m.end > rm.start or rm.start - it.m.end > 12:
                 continue
             for k, p in enumerate(it.cands):
                 pt = _point(p)
@@ -528,7 +553,7 @@ def _anchor_item(items: list[_Item], ti: int, rm: Mention) -> _Item | None:
 
 def _mention_record(it: _Item, choice: Place | None, conf: float) -> PlaceMention:
     m = it.m
-    ids = [p.id for p in it.cands]
+    ids = list(it.known.ids) if it.known is not None else [p.id for p in it.cands]
     if choice is None or conf < MIN_CONFIDENCE:
         return PlaceMention(m.surface, m.start, m.end, None, None, None, None, None, None, None, round(conf, 3),
                             candidates=ids)
@@ -614,11 +639,16 @@ def resolve_mentions(per_text: list[list[Mention]], texts: list[str], gaz: Gazet
             if m.relative is not None:
                 rel_items.append((ti, m))
                 continue
-            cands = _expand_candidates(m, gaz)
-            pplx = _has_pplx(gaz, m.candidates) or (m.kind_cue in ("region", "feature") and any(
-                p.feature_code == "PPLX" for p in cands))
+            known = _candidates_of(gaz, m.candidates)
+            if m.kind_cue:
+                cands = _expand_candidates(m, gaz)
+                pplx = known.pplx or (m.kind_cue in ("region", "feature") and any(
+                    p.feature_code == "PPLX" for p in cands))
+                known = None  # the cue may have added a region or feature: not the tuple's own places
+            else:
+                cands, pplx = list(known.places), known.pplx
             district = pplx and bool(_DISTRICT.search(texts[ti], max(0, m.start - 20), m.end + 12))
-            items.append(_Item(m, ti, bisect.bisect_right(starts, m.start), cands, district, pplx))
+            items.append(_Item(m, ti, bisect.bisect_right(starts, m.start), cands, district, pplx, known))
     anchors = {(ti, rm.relative.anchor_start) for ti, rm in rel_items}
     for it in items:
         if (it.text_index, it.m.start) in anchors:
@@ -698,7 +728,7 @@ def geoparse_article(texts: list[str], lang: str, gaz: Gazetteer | None = None) 
         starts.append(pos)
         pos += len(t) + len(_JOIN)
     joined = _JOIN.join(texts)
-    norm = normalise(joined)
-    per_text = _split_mentions(find_mentions(joined, gaz, norm), starts)
+    folded, norm = fold_for_matching(joined)
+    per_text = _split_mentions(find_mentions(joined, gaz, norm, folded), starts)
     norms = [norm[a : a + len(t)] for a, t in zip(starts, texts)]
     return resolve_mentions(per_text, texts, gaz, norms)

@@ -35,7 +35,8 @@ def update_json(r: UpdateResult) -> dict:
         "claims": [
             {"sentence": c.sentence, "actor": c.actor, "actor_detail": c.actor_detail, "type": c.type,
              "event_date": c.event_date.isoformat() if c.event_date else None,
-             "date_precision": c.date_precision, "places": c.places}
+             "date_precision": c.date_precision, "places": c.places, "figures": c.figures,
+             "group_id": c.group_id}
             for c in r.claims
         ],
     }

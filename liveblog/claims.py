@@ -16,6 +16,7 @@ from functools import lru_cache
 import ahocorasick
 
 from liveblog.dates import LEXICONS, alternation, date_hits, date_in, fold, read_tsv, with_precision
+from liveblog.figures import extract_figures
 from liveblog.records import ACTORS, Claim, Sentence
 
 SPEAKER_KINDS = frozenset({"person", "name", "metonym", "body", "role"})
@@ -187,6 +188,7 @@ class CueLexicon:
     speaker_end: re.Pattern  # what may follow a speaker named after its verb (", a déclaré le ministère dans …")
     complementizer: re.Pattern
     others_denial: re.Pattern  # "ce que … dément": a denial reported in passing, not the speaker's
+    outlet_self: re.Pattern  # "nos journalistes ont constaté", "our correspondent saw": the outlet speaks itself
 
 
 def _words(kind_rows: dict[str, list[str]], kind: str) -> str:
@@ -218,6 +220,7 @@ def cue_lexicon(lang: str) -> CueLexicon | None:
         ),
         complementizer=word("complementizer"),
         others_denial=word("others_denial"),
+        outlet_self=word("outlet_self"),
     )
 
 
@@ -548,8 +551,11 @@ def extract_claims(
 ) -> list[Claim]:
     """One Claim per claim-bearing sentence of an update (offsets into text), places left empty.
 
-    unattributed=True also returns sentences that report an event (a type cue) without a claimant, as
-    actor "reported" with the outlet as detail; off by default because the gold does not annotate them.
+    unattributed=True also returns the sentences with no claimant that the outlet reports itself: actor "Other"
+    with the outlet as detail when the outlet speaks as itself ("nos journalistes ont constaté", "our
+    correspondent saw", or its name in the sentence), else actor "reported" (detail: the outlet) when the
+    sentence reports an event (it has a type cue: "Un drone a frappé un dépôt"); other sentences (background,
+    narration without an event) give nothing. The gold annotates neither, so scores count attributed claims.
     """
     cues = cue_lexicon(lang)
     if cues is None or not text:
@@ -567,9 +573,14 @@ def extract_claims(
         s0, s1 = sentence.start, sentence.end
         speaker = find_speaker(scan, sentence, cues, history)
         if speaker is None:
-            if unattributed and (kind := _claim_type(scan, s0, s1, (0, 0), "")):
-                when, precision = with_precision(date_in(dates, s0, s1, lang, published), published)
-                claims.append(Claim(sentence.text, s0, s1, "reported", outlet or "", kind, when, precision))
+            if unattributed:
+                own = bool(cues.outlet_self.search(scan.masked, s0, s1)) or bool(
+                    outlet and len(outlet) > 2 and fold(outlet) in scan.folded[s0:s1])
+                kind = _claim_type(scan, s0, s1, (0, 0), "statement" if own else "")
+                if kind:
+                    when, precision = with_precision(date_in(dates, s0, s1, lang, published), published)
+                    claims.append(Claim(sentence.text, s0, s1, "Other" if own else "reported", outlet or "", kind,
+                                        when, precision, figures=extract_figures(sentence.text, lang)))
             continue
         previous = history[-1] if history else None
         same = speaker.continuation or (previous is not None and previous.detail == speaker.detail)
@@ -587,6 +598,7 @@ def extract_claims(
         if precision == "inferred" and (same or adjacent) and previous is not None and previous.event_date:
             when, precision = previous.event_date, previous.precision
         actor = speaker.actor if speaker.actor in ACTORS else "Other"
-        claims.append(Claim(sentence.text, s0, s1, actor, speaker.detail, kind, when, precision))
+        claims.append(Claim(sentence.text, s0, s1, actor, speaker.detail, kind, when, precision,
+                            figures=extract_figures(sentence.text, lang)))
         history.append(_Previous(actor, speaker.detail, when, precision, kind, speaker.surface, s1))
     return claims

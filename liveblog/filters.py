@@ -2,23 +2,26 @@
 
 Pure functions of the events DataFrame (store.load_events), so every page and the tests share one meaning.
 
-"Contested": a place is contested when, among the claims kept by every other filter except the actor
-filter (dates, type, region, outlet, language, confidence, search), both Russia and Ukraine make at least
-one claim about it. "Contested only" keeps the rows at such places; the actor filter then applies as usual,
-so "contested only" + "Russia" reads "what Russia claims where Ukraine also claims something".
+"Contested" (issue #5, replacing "both Russia and Ukraine claim something at the place under the other
+filters"): a place-day pair is contested when one side claims something there and the other side denies it or
+counter-claims (a claim of the same event type), within a day; see liveblog.corroboration.contested. It is a
+property of the claims across the whole database, not of the filters: "contested only" keeps the rows at
+contested place-days, then every other filter applies as usual, so "contested only" + "Russia" reads "what
+Russia claims where Ukraine denies or counter-claims".
 """
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
+from liveblog.corroboration import contested as contested_rows
 from liveblog.records import ACTORS
 
-CONTESTED_BY = ("Russia", "Ukraine")
 # Quick picks: spans ending on the newest event date in the data (live blogs are read after the fact, so
 # "the last 7 days" of an archive means its last 7 days, not the 7 days before today).
 QUICK_PICKS = {"24h": 1, "7d": 7, "30d": 30, "All": None}
@@ -110,11 +113,18 @@ def search_text(df: pd.DataFrame) -> pd.Series:
     return parts[0].str.cat(parts[1:], sep="\n").str.lower()
 
 
-def _contested_places(keys: pd.Series, actors: pd.Series) -> set[str]:
-    both = pd.DataFrame({"k": keys, "a": actors})
-    both = both[(both["k"] != "") & both["a"].isin(CONTESTED_BY)]
-    per_place = both.drop_duplicates().groupby("k")["a"].nunique()
-    return set(per_place.index[per_place >= len(CONTESTED_BY)])
+_CONTESTED_CACHE: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+
+def contested_mask(df: pd.DataFrame, keys: pd.Series | None = None) -> np.ndarray:
+    """corroboration.contested for the whole frame, computed once per loaded frame (pages pass the same one)."""
+    hit = _CONTESTED_CACHE.get(id(df))
+    if hit is not None and hit[0]() is df and len(hit[1]) == len(df):
+        return hit[1]
+    mask = contested_rows(df, keys)
+    _CONTESTED_CACHE.clear()  # one frame at a time: the dashboard holds one database snapshot
+    _CONTESTED_CACHE[id(df)] = (weakref.ref(df), mask)
+    return mask
 
 
 def filter_mask(df: pd.DataFrame, f: Filters, haystack: pd.Series | None = None,
@@ -144,8 +154,7 @@ def filter_mask(df: pd.DataFrame, f: Filters, haystack: pd.Series | None = None,
         if f.place:
             keep &= (keys == f.place).to_numpy()
         if f.contested:
-            contested = _contested_places(keys[keep], df["actor"][keep])
-            keep &= keys.isin(contested).to_numpy()
+            keep &= contested_mask(df, keys)
     if f.actors:
         keep &= df["actor"].isin(f.actors).to_numpy()
     return keep
@@ -233,7 +242,7 @@ def describe(f: Filters) -> str:
     if f.min_confidence:
         bits.append(f"geocoding confidence ≥ {f.min_confidence:g}")
     if f.contested:
-        bits.append("contested places only")
+        bits.append("contested place-days only")
     if f.search.strip():
         bits.append(f"“{f.search.strip()}”")
     if f.place:

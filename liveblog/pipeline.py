@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from geo.resolve import geoparse_article
 from liveblog import store
 from liveblog.claims import extract_claims
+from liveblog.corroboration import group_id
 from liveblog.formats import FormatError, decode_bytes, parse_article
 from liveblog.records import Article, Claim, PlaceMention, UpdateResult
 from liveblog.segment import split_sentences
@@ -30,10 +32,14 @@ def extract_article(article: Article, corrections: store.CorrectionIndex | None 
         sentences = split_sentences(update.text)
         if corrections:
             places = store.correct_places(places, sentences, key, corrections)
+        # Unattributed reports too (actor "reported", or "Other" for the outlet speaking as itself): the map
+        # shows what outlets report happened as well as who claims what.
         claims = extract_claims(update.text, sentences, lang=article.lang, outlet=article.outlet,
-                                published=update.published or article.published, headline=update.headline)
+                                published=update.published or article.published, headline=update.headline,
+                                unattributed=True)
         for claim in claims:
             claim.places = _places_in(claim, places)
+            claim.group_id = group_id(claim, places)
         results.append(UpdateResult(article, update, places, claims))
     return results
 
@@ -87,6 +93,8 @@ def events_of(results: list[UpdateResult], key: str) -> list[dict]:
                     "title": a.title,
                     "file": a.file,
                     "update_index": u.index,
+                    "figures": json.dumps(claim.figures, ensure_ascii=False, sort_keys=True),
+                    "group_id": claim.group_id,
                 }
     return list(rows.values())
 

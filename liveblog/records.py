@@ -76,6 +76,8 @@ class Claim:
     event_date: date | None
     date_precision: str  # day | inferred
     places: list[int] = field(default_factory=list)  # indices into the update's places
+    figures: dict = field(default_factory=dict)  # {"killed": 2, "drones_shot_down": 25} (liveblog.figures)
+    group_id: str = ""  # the same claim in any outlet has the same id (liveblog.corroboration.group_id)
 
 
 @dataclass
@@ -114,4 +116,6 @@ EVENT_COLUMNS = (
     "title",
     "file",
     "update_index",
+    "figures",  # JSON object text, "{}" when the claim states none
+    "group_id",
 )

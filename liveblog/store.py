@@ -41,6 +41,8 @@ DEFAULT_DB = REPO_DIR / "data" / "conflict_map.sqlite"
 
 # Migration n takes a database from version n-1 to n. Never edit a released step: add a new one.
 # Statements are run one by one inside one transaction (SQLite DDL is transactional).
+# The events columns of release 1, frozen: later columns come from later steps.
+_EVENT_COLUMNS_V1 = EVENT_COLUMNS[:EVENT_COLUMNS.index("update_index") + 1]
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
         """CREATE TABLE IF NOT EXISTS articles (
@@ -57,7 +59,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             ingested_at   TEXT NOT NULL
         )""",
         f"""CREATE TABLE IF NOT EXISTS events (
-            {", ".join(c + (" TEXT PRIMARY KEY" if c == "event_id" else "") for c in EVENT_COLUMNS)},
+            {", ".join(c + (" TEXT PRIMARY KEY" if c == "event_id" else "") for c in _EVENT_COLUMNS_V1)},
             article_key TEXT NOT NULL REFERENCES articles(article_key) ON DELETE CASCADE
         )""",
         "CREATE INDEX IF NOT EXISTS events_date ON events(event_date)",
@@ -102,6 +104,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             created_at    TEXT NOT NULL,
             PRIMARY KEY (surface_key, article_key, context)
         )""",
+    ),
+    3: (
+        # A claim's figures (JSON object text) and the id shared by the same claim in every outlet; NULL for
+        # rows written before v3 (liveblog.corroboration reads them as their own group).
+        "ALTER TABLE events ADD COLUMN figures TEXT",
+        "ALTER TABLE events ADD COLUMN group_id TEXT",
+        "CREATE INDEX IF NOT EXISTS events_group ON events(group_id)",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from liveblog.corroboration import group_keys
 from liveblog.filters import Filters, actor_rank, place_keys
 from liveblog.records import EVENT_COLUMNS
 
@@ -78,19 +79,30 @@ class Marker:
     #                     source, source_url
     key: str = ""  # filters.place_key: what a click on the marker filters on
     admin1: str = ""
+    n_reports: int = 0  # claims as reported, before grouping (n_claims counts one claim reported by 5 outlets once)
 
 
 def place_markers(df: pd.DataFrame, max_claims: int = POPUP_MAX_CLAIMS,
                   keys: pd.Series | None = None) -> list[Marker]:
     """One marker per place (same name at the same point); rows without coordinates are not mapped.
-    Each marker carries its newest `max_claims` claims for the popup; n_claims counts them all."""
+
+    Counts are of distinct claim groups (corroboration.group_keys): the same claim reported by five outlets
+    counts once, and its popup line carries `sources` = 5. Each marker carries its newest `max_claims` groups
+    for the popup; n_claims counts them all, n_reports the claims before grouping."""
     keys = place_keys(df) if keys is None else keys
     mapped = keys != ""
     if not mapped.any():
         return []
-    located = df.loc[mapped, ["place", "latitude", "longitude", "admin1", "geo_precision", "actor", "event_date",
-                              "published_at", "update_index", "claim_type", "claim", "source", "source_url"]]
-    located = located.assign(_key=keys[mapped].to_numpy())
+    cols = ["place", "latitude", "longitude", "admin1", "geo_precision", "actor", "event_date", "published_at",
+            "update_index", "claim_type", "claim", "source", "source_url", "file"]
+    located = df.loc[mapped, [c for c in cols if c in df] + [c for c in ("group_id",) if c in df]]
+    located = located.assign(_key=keys[mapped].to_numpy(), _group=group_keys(located).to_numpy())
+    reports = located.drop_duplicates(["_key", "file", "update_index", "claim"]).groupby("_key").size().to_dict()
+    outlets = located["source"].where(located["source"].notna(), "file:" + located["file"].astype(str))
+    n_sources = (located.assign(_outlet=outlets).drop_duplicates(["_key", "_group", "_outlet"])
+                 .groupby(["_key", "_group"]).size().to_dict())
+    newest_rows = newest_first(located)
+    located = newest_rows.drop_duplicates(["_key", "_group"])  # one row per claim group at each place, the newest
     counts = located.groupby(["_key", "actor"], sort=False).size().unstack(fill_value=0)
     # Columns in ACTORS order: idxmax takes the first maximum, so ties go to the actor listed first.
     counts = counts[sorted(counts.columns, key=lambda a: (actor_rank(a), a))]
@@ -98,13 +110,14 @@ def place_markers(df: pd.DataFrame, max_claims: int = POPUP_MAX_CLAIMS,
     totals = counts.sum(axis=1)
     first = located.drop_duplicates("_key").set_index("_key")
     precision = located.groupby("_key")["geo_precision"].min()
-    newest = newest_first(located).groupby("_key", sort=False).head(max_claims)
+    newest = located.groupby("_key", sort=False).head(max_claims)
     claims: dict[str, list[dict]] = {}
     cols = [newest[c].tolist() for c in ("_key", "event_date", "actor", "claim_type", "claim", "source",
-                                         "source_url")]
-    for key, day, actor, ctype, claim, source, url in zip(*cols):
+                                         "source_url", "_group")]
+    for key, day, actor, ctype, claim, source, url, group in zip(*cols):
         claims.setdefault(key, []).append({"event_date": day, "actor": actor, "claim_type": ctype, "claim": claim,
-                                           "source": source, "source_url": url})
+                                           "source": source, "source_url": url,
+                                           "sources": int(n_sources.get((key, group), 1))})
     count_rows = counts.to_dict("index")
     totals, dominant, precision = totals.to_dict(), dominant.to_dict(), precision.to_dict()
     markers = []
@@ -117,6 +130,7 @@ def place_markers(df: pd.DataFrame, max_claims: int = POPUP_MAX_CLAIMS,
             precision=int(p) if _present(p) else 1, n_claims=int(totals[key]), dominant_actor=str(dominant[key]),
             actor_counts={a: int(n) for a, n in count_rows[key].items() if n},
             claims=claims.get(key, []), key=key, admin1=str(admin1) if _present(admin1) else "",
+            n_reports=int(reports.get(key, 0)),
         ))
     # Big markers first so small ones are drawn on top and stay clickable.
     markers.sort(key=lambda m: (-m.n_claims, m.place, m.key))

@@ -54,11 +54,13 @@ def _article(key: str, file: str) -> store.ArticleRow:
 
 def make_events_db(db):
     """Write 30 events in two articles to the SQLite store at db: hostile HTML in three claims, one claim
-    with no place. Returns db."""
+    with no place, one contested place-day (Russia claims Pokrovsk on 1 October, Ukraine denies it the next
+    day). Returns db."""
     first = synthetic_events("https://news.example/live-1", "live-1.txt", 15)
     second = synthetic_events("https://news.example/live-2", "live-2.txt", 15, offset=15)
     for row, claim in zip(first, HOSTILE_CLAIMS):
         row["claim"] = claim
+    first[7].update(claim_type="denial", event_date="2024-10-02")  # Ukraine at Pokrovsk, against first[0]
     unplaced = second[-1]
     unplaced.update({c: None for c in ("place", "place_surface", "admin1", "country", "latitude", "longitude",
                                        "geo_precision", "geo_confidence")})

@@ -269,7 +269,8 @@ def test_every_actor_row_loads_and_maps_to_a_valid_actor():
 def test_every_cue_row_loads(lang):
     kinds = {
         "verb", "verb_object", "source", "source_initial", "mask", "negation", "pronoun", "auxiliary",
-        "object_pronoun", "anaphor", "preposition", "complementizer", "after_speaker", "others_denial", *TYPE_CUES,
+        "object_pronoun", "anaphor", "preposition", "complementizer", "after_speaker", "others_denial", "outlet_self",
+        *TYPE_CUES,
     }
     rows = read_tsv(LEXICONS / f"claim_cues_{lang}.tsv")
     for row in rows:
@@ -348,3 +349,102 @@ def test_devset_claims_are_found_and_attributed():
 
 def test_no_wall_clock_in_claims():
     assert not re.search(r"datetime\.now|date\.today|time\.time", (LEXICONS.parent / "claims.py").read_text())
+
+
+# ---------------------------------------------------------------- every attribution form of issue #5, FR and EN
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "actor", "detail_part"),
+    [
+        # reporting verbs, several tenses
+        ("fr", "Le ministère russe de la Défense affirme avoir détruit un dépôt de munitions.", "Russia", "Defence"),
+        ("fr", "L’état-major ukrainien avait annoncé la veille le retrait de deux brigades.", "Ukraine", "General Staff"),
+        ("en", "Ukraine’s air force says it downed most of the drones.", "Ukraine", "Air Force"),
+        ("en", "The Kremlin had claimed that the talks were over.", "Russia", "Kremlin"),
+        # inverted clauses
+        ("fr", "Trois villages ont été repris, a déclaré le ministère russe de la Défense.", "Russia", "Defence"),
+        ("fr", "La situation reste tendue, selon l’état-major ukrainien.", "Ukraine", "General Staff"),
+        ("fr", "Les troupes se sont retirées, d’après Kiev.", "Ukraine", ""),
+        ("en", "Two brigades have been pulled back, according to Ukraine’s General Staff.", "Ukraine", "General Staff"),
+        # metonyms
+        ("fr", "Moscou revendique la prise d’un village dans la région de Donetsk.", "Russia", ""),
+        ("en", "Kyiv claimed a breakthrough near the border.", "Ukraine", ""),
+        # "X said / X claimed / X's defence ministry reported"
+        ("en", "Sergei Shoigu said the offensive was going to plan.", "Russia", "Shoigu"),
+        ("en", "Russia’s defence ministry reported the capture of a hamlet.", "Russia", "Defence"),
+        ("en", "Mark Rutte claimed the alliance had never been stronger.", "NATO", "Rutte"),
+    ],
+)
+def test_attribution_forms(lang, sentence, actor, detail_part):
+    c = one(lang, sentence)
+    assert c.actor == actor
+    assert detail_part in c.actor_detail
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "actor"),
+    [
+        ("fr", "« Nous tiendrons la ligne », a assuré Oleksandr Syrsky.", "Ukraine"),
+        ("fr", "“La ville est encerclée”, a affirmé Dmitri Peskov.", "Russia"),
+        ("fr", "\"Aucune frappe n’a visé des civils\", a déclaré Maria Zakharova.", "Russia"),
+        ("en", "“The front is holding,” said Oleksandr Syrskyi.", "Ukraine"),
+        ("en", "\"We are ready to talk,\" Sergei Lavrov told reporters.", "Russia"),
+        ("en", "‘The plant is not safe,’ said Rafael Grossi.", "UN"),
+    ],
+)
+def test_quotations_with_their_speaker(lang, sentence, actor):
+    assert one(lang, sentence).actor == actor
+
+
+@pytest.mark.parametrize(
+    ("lang", "headline", "follow"),
+    [
+        ("fr", "Les frappes vont continuer, dit le Kremlin", "Il a ajouté que les cibles étaient militaires."),
+        ("en", "Strikes will go on, Kremlin says", "It added that only military targets were hit."),
+    ],
+)
+def test_headline_attribution_starts_the_chain(lang, headline, follow):
+    (c,) = claims(lang, follow, headline=headline)
+    assert (c.actor, c.actor_detail) == ("Russia", "Kremlin")
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "follow"),
+    [
+        ("fr", "Le gouverneur de la région de Soumy, Volodymyr Artioukh, a annoncé l’évacuation de trois villages.",
+         "« Les bombardements n’ont pas cessé de la nuit. »"),
+        ("en", "Sumy governor Volodymyr Artiukh said three villages were being evacuated.",
+         "He said shelling had not stopped all night."),
+    ],
+)
+def test_continuation_inherits_the_previous_speaker(lang, first, follow):
+    found = claims(lang, first, follow)
+    assert [c.actor for c in found][:1] == ["Ukraine"]
+    if len(found) == 2:  # a bare quote with no cue may stand alone; a pronoun continuation must not
+        assert found[1].actor_detail == found[0].actor_detail
+    if lang == "en":
+        assert len(found) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "actor", "kind"),
+    [
+        ("fr", "Un missile a frappé un entrepôt à Odessa dans la nuit.", "reported", "strike"),
+        ("en", "A missile hit a warehouse in Odesa overnight.", "reported", "strike"),
+        ("fr", "Nos journalistes ont constaté des destructions dans le centre de Koupiansk.", "Other", "statement"),
+        ("en", "Our correspondent saw long queues outside the last open pharmacy in Kupiansk.", "Other", "statement"),
+        ("en", "The Test Post has verified footage of the strike.", "Other", "strike"),
+    ],
+)
+def test_unattributed_outlet_reports(lang, sentence, actor, kind):
+    c = one(lang, sentence, unattributed=True)
+    assert (c.actor, c.actor_detail, c.type) == (actor, "Test Post", kind)
+    assert claims(lang, sentence) == []  # never an attributed claim
+
+
+def test_claims_carry_their_figures():
+    c = one("fr", "Deux civils ont été tués et cinq blessés à Kherson, a annoncé le gouverneur Oleksandr Prokoudine.")
+    assert c.figures == {"killed": 2, "wounded": 5}
+    c = one("en", "Ukraine’s air force said it had shot down 30 of 45 drones overnight.")
+    assert c.figures == {"drones_shot_down": 30, "drones_launched": 45}

@@ -14,7 +14,8 @@ FIX = Path(__file__).parent / "fixtures" / "pipeline"
 SEEDS = REPO.parent / "shared" / "seeds"
 PLACE_KEYS = {"surface", "start", "end", "name", "admin1", "country", "lat", "lon", "geonameid", "precision",
               "confidence"}
-CLAIM_KEYS = {"sentence", "actor", "actor_detail", "type", "event_date", "date_precision", "places"}
+CLAIM_KEYS = {"sentence", "actor", "actor_detail", "type", "event_date", "date_precision", "places",
+              "figures", "group_id"}
 
 
 def extract(*files) -> list[dict]:

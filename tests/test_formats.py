@@ -152,3 +152,14 @@ def test_gold_headlines_counts_and_dates(path, gold):
     if a.format != "syndicated":
         stamps = [u.published for u in a.updates]
         assert all(stamps) and stamps == sorted(stamps, reverse=True)  # newest first
+
+
+def test_control_ratio_counts_exactly_the_non_printable_controls():
+    from liveblog.formats import _control_ratio
+
+    # Tab, line feed, carriage return and form feed are text; the other C0 controls, DEL and C1 are not.
+    every = "".join(map(chr, range(0x200)))
+    bad = [c for c in every if (c < " " and c not in "\t\n\r\f") or "\x7f" <= c <= "\x9f"]
+    assert _control_ratio(every) == len(bad) / len(every)
+    assert len(bad) == 28 + 33 and "\x0b" in bad and "\x0c" not in bad
+    assert _control_ratio("Kyiv\tsaid\r\n\x0c") == 0.0

@@ -152,3 +152,39 @@ def test_capitalised_start_is_required_even_for_multi_word_names(gaz):
     text = "L’œuvre d’art et l’usine d’Odessa ; Kyiv’s mayor"
     got = find_mentions(text, gaz)
     assert [text[m.start : m.end] for m in got] == ["Odessa", "Kyiv"]
+
+
+# ---------------------------------------------------------------- speed paths give the same answers
+
+
+@pytest.mark.parametrize("text", [
+    "l’Ukraine d'Izmaïlivka, Mar‘inka",  # apostrophes: dropped by one folding, spaces in the other
+    "ŒUVRE cœur Straße ﬁn ½ … ™ ℡",  # one character folding to several
+    "ΣΟΦΙΑ ΟΔΟΣ σ ς",  # capital sigma lower-cases by context
+    "\ue000\ue001x\uf8ff",  # private-use characters, the range of the placeholders
+    "İstanbul ı I ǅ ǆ Ǆ Ⓐ ⅻ",  # capitals that do not lower back one to one
+    "Київ Тестопілля 😀 a\u0301b x\u00adY",
+])
+def test_one_pass_folding_equals_the_two_foldings(text):
+    cased, norm = matcher.fold_for_matching(text)
+    assert cased == text.translate(matcher._CASED_TABLE)
+    assert norm == normalise(text)
+    assert len(norm) == len(text)
+
+
+def _tiny_gazetteer(keys):
+    from geo.gazetteer import Gazetteer, Place
+
+    place = Place("t:1", "Idlib", "settlement", "PPL", "SY", "", "", 35.9, 36.6, 1000, None)
+    return Gazetteer({"t:1": place}, {k: ("t:1",) for k in keys})
+
+
+@pytest.mark.parametrize("keys, expected", [
+    (["ıdlib"], "ıdlib"),  # dotless ı: "Idlib" is its spelling, but "idlib" its lower case
+    (["ıdlib", "idlib"], "idlib"),  # two keys with one spelling: the later one, as add_word keeps it
+    (["idlib", "ıdlib"], "ıdlib"),
+    (["ıdlib rif", "idlib rif"], "idlib rif"),
+])
+def test_a_hit_key_is_the_key_whose_spelling_matched(keys, expected):
+    hits = matcher.raw_hits("Frappes sur Idlib hier et Idlib Rif.", _tiny_gazetteer(keys))
+    assert hits and all(key == expected for _, _, key in hits)

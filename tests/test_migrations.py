@@ -7,6 +7,9 @@ import pytest
 from liveblog import doctor, store
 from liveblog.records import EVENT_COLUMNS
 
+# The events columns as release 1 shipped them (later releases append columns).
+EVENT_COLUMNS_V1 = EVENT_COLUMNS[:EVENT_COLUMNS.index("update_index") + 1]
+
 # The schema of release 1 (user_version 1), frozen here as it shipped: store.py may change, this may not.
 SCHEMA_V1 = f"""
 CREATE TABLE IF NOT EXISTS articles (
@@ -23,7 +26,7 @@ CREATE TABLE IF NOT EXISTS articles (
     ingested_at   TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS events (
-    {", ".join(c + (" TEXT PRIMARY KEY" if c == "event_id" else "") for c in EVENT_COLUMNS)},
+    {", ".join(c + (" TEXT PRIMARY KEY" if c == "event_id" else "") for c in EVENT_COLUMNS_V1)},
     article_key TEXT NOT NULL REFERENCES articles(article_key) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS events_date ON events(event_date);
@@ -61,13 +64,13 @@ def _v1_database(path, n_articles=2, n_events=3):
                          (key, f"h{a}", f"live-{a}.txt", "plain", "Old Post", key, f"Live {a}",
                           "2024-10-28 13:00:00", "en", n_events, "2024-10-28T14:00:00+00:00"))
             for e in range(n_events):
-                row = {c: None for c in EVENT_COLUMNS}
+                row = {c: None for c in EVENT_COLUMNS_V1}
                 row.update(event_id=f"{a}-{e}", event_date="2024-10-27", actor="Russia", claim_type="strike",
                            claim=f"Russia says it struck Kupiansk, claim {e}.", place="Kupiansk",
                            place_surface="Kupiansk", latitude=49.71, longitude=37.61, geo_precision=1,
                            geo_confidence=0.8, file=f"live-{a}.txt", update_index=e)
-                conn.execute(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, article_key) "
-                             f"VALUES ({', '.join('?' * (len(EVENT_COLUMNS) + 1))})",
+                conn.execute(f"INSERT INTO events ({', '.join(EVENT_COLUMNS_V1)}, article_key) "
+                             f"VALUES ({', '.join('?' * (len(EVENT_COLUMNS_V1) + 1))})",
                              (*row.values(), key))
             conn.execute("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)",
                          (key, 0, 25, "Kupiansk", "Kupiansk", "gn:704422", 0.8, "gn:704422"))
@@ -92,11 +95,15 @@ def test_previous_schema_is_migrated_keeping_its_rows(tmp_path):
     # articles gained columns (NULL for old rows); every old value is still there
     assert [r[:11] for r in after["articles"]] == before["articles"]
     assert all(r[11:] == (None, None) for r in after["articles"])
-    assert after["events"] == before["events"]
+    # events gained figures and group_id (v3), NULL for old rows, after article_key
+    n = len(EVENT_COLUMNS_V1) + 1
+    assert [r[:n] for r in after["events"]] == before["events"]
+    assert all(r[n:] == (None, None) for r in after["events"])
     assert after["mentions"] == before["mentions"]
     assert after["ingest_log"] == before["ingest_log"]
     df = store.load_events(db)
     assert len(df) == 6 and set(df["place"]) == {"Kupiansk"}
+    assert list(df.columns) == list(EVENT_COLUMNS) and df["group_id"].isna().all()
     assert doctor.run_doctor(db) == []
 
 
@@ -128,6 +135,16 @@ def test_opening_twice_migrates_once(tmp_path):
     store.connect(db).close()
     assert len(list(tmp_path.glob("*.bak"))) == 1
     assert len(_dump(db, "events")) == 6
+
+
+def test_a_fresh_database_and_a_migrated_one_have_the_same_events_columns(tmp_path):
+    fresh, old = tmp_path / "fresh.sqlite", _v1_database(tmp_path / "old.sqlite")
+    columns = []
+    for db in (fresh, old):
+        store.connect(db).close()
+        with closing(sqlite3.connect(db)) as conn:
+            columns.append({r[1] for r in conn.execute("PRAGMA table_info(events)")})
+    assert columns[0] == columns[1] == {*EVENT_COLUMNS, "article_key"}
 
 
 def test_a_failing_migration_leaves_the_old_database_untouched(tmp_path, monkeypatch):

@@ -265,3 +265,30 @@ def test_district_of_a_city_is_looked_for_in_that_city(gaz):
     # No Rivne district inside Kharkiv in the fixture: better unresolved than the city of Rivne 400 km away.
     got = by_surface("Shells hit the Rivne district of Kharkiv.", gaz, "en")
     assert got["Rivne"].name is None and got["Kharkiv"].name == "Kharkiv"
+
+
+def test_candidate_cache_does_not_depend_on_the_tuple_object(gaz):
+    # The resolver caches what it derives from a candidate tuple by the tuple's identity; a mention carrying
+    # an equal tuple that is another object must be resolved exactly alike.
+    import dataclasses
+
+    from geo.matcher import find_mentions
+    from geo.resolve import resolve_mentions
+
+    text = "Moscou revendique la prise d'Izmaïlivka, près de Kourakhové, et la centrale de Zaporijjia."
+    found = find_mentions(text, gaz)
+    copied = [dataclasses.replace(m, candidates=tuple(list(m.candidates))) for m in find_mentions(text, gaz)]
+    assert any(a.candidates and a.candidates is not b.candidates for a, b in zip(found, copied))
+    assert resolve_mentions([found], [text], gaz) == resolve_mentions([copied], [text], gaz)
+
+
+def test_relative_points_are_geopy_geodesic_destinations():
+    from geopy.distance import distance
+
+    from geo.gazetteer import Place
+    from geo.resolve import _relative_point
+
+    anchor = Place("t:1", "Kurakhove", "settlement", "PPL", "UA", "", "", 47.98, 37.28, 18000, None)
+    for km_, bearing in ((8, 0.0), (12.5, 135.0), (3, 270.0), (40, 45.0)):
+        dest = distance(kilometers=km_).destination((anchor.lat, anchor.lon), bearing)
+        assert _relative_point(anchor, km_, bearing) == (dest.latitude, dest.longitude)

@@ -80,3 +80,15 @@ def test_segment_lexicons_load():
         else:
             rows = [r for r in path.read_text(encoding="utf-8").splitlines() if r and not r.startswith("#")]
             assert rows and all("\t" in r for r in rows), path.name
+
+
+def test_glue_candidates_are_non_lower_case_letters_and_quotes_after_a_non_space():
+    import re
+
+    from liveblog.segment import _GLUE_CANDIDATE
+
+    plain = re.compile(r"(?<=\S)[«“‘\"”]|(?<=\S)[^\W\d_a-zà-öø-ÿ]")  # the definition, written simply
+    text = "a«b «c x“Y d\"E\nÉ1Ü2_A Ω ǅ ſ 𝐀 x𝐀 \u00a0A l’Ukraine.Volodymyr DniproLes Ⅻ x² «Le» 9Z _Q"
+    got = [m.start() for m in _GLUE_CANDIDATE.finditer(text)]
+    assert got == [m.start() for m in plain.finditer(text)]
+    assert text.index("Y") in got and text.index("L", text.index("Dnipro")) in got and 0 not in got

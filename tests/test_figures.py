@@ -1,0 +1,81 @@
+"""Figures: the numbers a claim states, as structured fields, in French and English (sentences written here)."""
+import pytest
+
+from liveblog.dates import LEXICONS, read_tsv
+from liveblog.figures import extract_figures, figure_lexicon
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "expected"),
+    [
+        ("fr", "Trois personnes ont été tuées et onze blessées par une frappe sur Soumy.", {"killed": 3, "wounded": 11}),
+        ("fr", "La frappe a fait 7 morts et 24 blessés, dont quatre enfants.", {"killed": 7, "wounded": 24}),
+        ("fr", "La défense aérienne a abattu 31 des 48 drones lancés dans la nuit.",
+         {"drones_shot_down": 31, "drones_launched": 48}),
+        ("fr", "Au total, 12 missiles et 60 drones ont été tirés, dont 50 abattus.",
+         {"missiles_launched": 12, "drones_launched": 60, "drones_shot_down": 50}),
+        ("fr", "Plus de 600 000 soldats ont été tués ou blessés depuis 2022.", {"casualties": 600000}),
+        ("fr", "L’armée affirme contrôler 1 300 km² et 80 localités.", {"area_km2": 1300, "settlements": 80}),
+        ("fr", "Le village se trouve à 6 km au sud-ouest de Pokrovsk.", {"distance_km": 6}),
+        ("fr", "Les combats ont lieu à une quinzaine de kilomètres au nord de la ville.", {"distance_km": 15}),
+        ("fr", "Quelque 2 500 habitants ont été évacués.", {"evacuated": 2500}),
+        ("en", "Russia launched 90 drones and four missiles overnight, the air force said.",
+         {"drones_launched": 90, "missiles_launched": 4}),
+        ("en", "A strike killed at least 5 people and injured 19 others.", {"killed": 5, "wounded": 19}),
+        ("en", "Air defences downed 22 of 30 drones.", {"drones_shot_down": 22, "drones_launched": 30}),
+        ("en", "Ukraine says it holds 1,100 sq km and 70 settlements.", {"area_km2": 1100, "settlements": 70}),
+        ("en", "The town lies about 12 km north-east of Kramatorsk.", {"distance_km": 12}),
+        ("en", "Its units repelled 18 Russian assaults near Toretsk.", {"assaults": 18}),
+        ("en", "Ukrainian forces captured 40 Russian soldiers.", {"captured": 40}),
+    ],
+)
+def test_figures(lang, sentence, expected):
+    assert extract_figures(sentence, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("fr", "Un drone a frappé un immeuble à Kharkiv le 24 octobre 2024 à 19h41."),  # articles, dates, times
+        ("fr", "Une femme de 64 ans a été blessée."),  # an age is not a toll (the woman is: no number)
+        ("fr", "Washington a annoncé une aide de 400 millions de dollars."),
+        ("fr", "Des dizaines de drones ont été abattus."),  # vague plural: no figure
+        ("en", "A 46-year-old man was killed in the village."),
+        ("en", "Dozens of drones were shot down over the region."),
+        ("en", "Fighting has gone on for 224 days since 2023."),
+        ("en", "The troops advanced 5 km."),  # a distance with no anchor is not a place's distance
+    ],
+)
+def test_no_figure(lang, sentence):
+    assert extract_figures(sentence, lang) == {}
+
+
+def test_one_is_a_figure_only_with_its_outcome():
+    assert extract_figures("Une personne a été tuée à Kherson.", "fr") == {"killed": 1}
+    assert extract_figures("One drone was shot down over Kursk.", "en") == {"drones_shot_down": 1}
+    assert extract_figures("Selon la même source, l’un des drones a touché le toit.", "fr") == {}
+
+
+def test_unknown_language_gives_nothing():
+    assert extract_figures("Загинули двоє людей.", "uk") == {}
+
+
+def test_every_figures_row_loads():
+    rows = read_tsv(LEXICONS / "figures.tsv")
+    kinds = {"number", "multiplier", "object", "outcome", "field", "unit", "direction", "anchor", "subset", "total"}
+    objects, outcomes = set(), set()
+    for row in rows:
+        assert len(row) == 4 and row[0] in kinds and row[1] in ("fr", "en", "*") and row[2], row
+        if row[0] in ("number", "multiplier"):
+            assert int(row[3]) > 0, row
+        if row[0] == "object":
+            objects.add(row[3])
+        if row[0] == "outcome":
+            outcomes.add(row[3])
+    for row in rows:
+        if row[0] == "field":
+            for pair in row[2].split("|"):
+                obj, out = pair.split(":")
+                assert obj in objects | {"-"} and out in outcomes | {"-"}, row
+    for lang in ("fr", "en"):
+        assert figure_lexicon(lang) is not None
