@@ -195,8 +195,8 @@ def sidebar_filters(loaded: Loaded) -> View:
                              help="Hide places the resolver was less sure of. Claims with no place stay.")
     contested = st.sidebar.toggle(
         "Contested places only", key="filter_contested",
-        help="Places where both Russia and Ukraine make claims, among the claims the other filters keep "
-             "(the actor filter aside).")
+        help="Place-days where one side claims something and the other denies or counter-claims it "
+             "(within a day), across the whole database.")
     f = filters.Filters(start=start, end=end, actors=actors, claim_types=types, regions=regions, outlets=outlets,
                         languages=langs, min_confidence=float(conf), contested=bool(contested), search=search or "",
                         place=st.session_state.get(PLACE_KEY) or None)
