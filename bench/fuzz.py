@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from liveblog import doctor, pipeline, store  # noqa: E402
+from liveblog import doctor, pipeline  # noqa: E402
 from test_fuzz import UNEXPECTED, events_by_file, good_corpus, hostile_corpus, mutate, write_files  # noqa: E402
 
 

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 

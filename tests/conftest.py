@@ -4,6 +4,7 @@ from __future__ import annotations
 from contextlib import closing
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from liveblog import store
@@ -75,3 +76,18 @@ def make_events_db(db):
 def events_db(tmp_path):
     """Path of a temp store filled by make_events_db."""
     return make_events_db(tmp_path / "events.sqlite")
+
+
+@pytest.fixture
+def events(events_db):
+    """The synthetic events as the dashboard loads them."""
+    return store.load_events(events_db)
+
+
+def frame(rows):
+    """Rows as store.load_events would return them (same dtypes), without a database."""
+    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    df["event_date"] = pd.to_datetime(df["event_date"])
+    df["published_at"] = pd.to_datetime(df["published_at"])
+    df["geo_precision"] = df["geo_precision"].astype("Int64")
+    return df

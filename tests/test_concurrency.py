@@ -9,7 +9,6 @@ import json
 import random
 import subprocess
 import sys
-from contextlib import closing
 from pathlib import Path
 
 from liveblog import doctor, pipeline, store

@@ -1,5 +1,4 @@
 """Sentence splitting with offsets, and the syndicated body splitter."""
-from pathlib import Path
 
 import pytest
 

@@ -7,23 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from conftest import synthetic_events
-from liveblog import filters, store, views
+from conftest import frame as _frame, synthetic_events
+from liveblog import filters, views
 from liveblog.records import EVENT_COLUMNS
-
-
-@pytest.fixture
-def events(events_db):
-    return store.load_events(events_db)
-
-
-def _frame(rows):
-    """Rows as store.load_events would return them (same dtypes), without a database."""
-    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    df["event_date"] = pd.to_datetime(df["event_date"])
-    df["published_at"] = pd.to_datetime(df["published_at"])
-    df["geo_precision"] = df["geo_precision"].astype("Int64")
-    return df
 
 
 def test_one_marker_per_place_with_its_newest_claims_first(events):
