@@ -10,6 +10,7 @@ text, not as a live formula (OWASP "CSV injection"). Numbers are left as they ar
 """
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -222,15 +223,22 @@ def _json_value(v):
 
 def table_geojson(table: pd.DataFrame) -> bytes:
     """An export_table as a GeoJSON FeatureCollection (RFC 7946): one Point feature per row, [lon, lat];
-    a row with no place keeps its feature with a null geometry, as the spec allows."""
+    a row with no place keeps its feature with a null geometry, as the spec allows.
+
+    Text properties are HTML-escaped: GIS viewers and web maps commonly drop GeoJSON properties straight into
+    popup HTML, and live-blog text is untrusted."""
     props = [c for c in table.columns if c not in ("latitude", "longitude")]
     features = []
     for rec in table.to_dict("records"):
         lat, lon = _json_value(rec["latitude"]), _json_value(rec["longitude"])
         geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
         features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {c: _json_value(rec[c]) for c in props}})
+                         "properties": {c: _html_safe(_json_value(rec[c])) for c in props}})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def _html_safe(value):
+    return html.escape(value) if isinstance(value, str) else value
 
 
 def _slug(value: str) -> str:

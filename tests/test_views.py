@@ -114,6 +114,13 @@ def test_geojson_is_a_feature_collection_of_the_rows(events):
         assert "latitude" not in f["properties"]
 
 
+def test_geojson_properties_carry_no_live_markup(events):
+    data = views.table_geojson(views.export_table(events)).decode("utf-8")
+    assert "<script>" not in data and "<img" not in data
+    claims = [f["properties"]["claim"] for f in json.loads(data)["features"]]
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in c for c in claims)
+
+
 @pytest.mark.parametrize("f, expected", [
     (filters.Filters(actors=("Russia",)), "claims_2024-10-01_2024-10-28_Russia.csv"),
     (filters.Filters(start=date(2024, 10, 5), actors=("Ukraine", "North Korea"), claim_types=("strike",)),
