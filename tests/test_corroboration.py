@@ -2,20 +2,10 @@
 counting groups, not reports (rows and sentences written for these tests)."""
 from datetime import date, datetime
 
-import pandas as pd
-
-from conftest import synthetic_events
+from conftest import frame as _frame, synthetic_events
 from liveblog import corroboration, filters, views
 from liveblog.claims import extract_claims
-from liveblog.records import EVENT_COLUMNS, Claim, PlaceMention, Sentence
-
-
-def _frame(rows):
-    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    df["event_date"] = pd.to_datetime(df["event_date"])
-    df["published_at"] = pd.to_datetime(df["published_at"])
-    df["geo_precision"] = df["geo_precision"].astype("Int64")
-    return df
+from liveblog.records import Claim, PlaceMention, Sentence
 
 
 def _place(name, pid, precision=1, start=0):
