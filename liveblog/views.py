@@ -184,11 +184,6 @@ def export_table(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def reader_table(table: pd.DataFrame) -> pd.DataFrame:
-    """An export_table cut to the columns a reader scans first."""
-    return table.loc[:, READER_COLUMNS]
-
-
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as a formula get a leading apostrophe (see the module doc)."""
     out = table.copy()
