@@ -52,6 +52,51 @@ def test_failed_write_leaves_nothing_and_keeps_what_was_stored(tmp_path):
     assert store.count_articles(db) == 1
 
 
+def _stored_ids(db):
+    with store._snapshot(db) as conn:
+        return sorted(r[0] for r in conn.execute("SELECT event_id FROM events"))
+
+
+def test_writer_commits_in_groups_and_on_close(tmp_path):
+    db = tmp_path / "t.sqlite"
+    conn = store.connect(db)
+    with store.Writer(conn, max_files=2, max_seconds=3600) as w:
+        assert w.write_article(_article("https://example.test/a"), [_event(1)], []) == "added"
+        assert _stored_ids(db) == []  # another connection sees nothing until the group commits
+        assert w.write_article(_article("https://example.test/b"), [_event(2)], []) == "added"
+        assert _stored_ids(db) == ["e1", "e2"]
+        w.log_rejected("bad.txt", "not a live blog")
+        assert w.write_article(_article("https://example.test/a"), [_event(1)], []) == "unchanged"
+    assert _stored_ids(db) == ["e1", "e2"]
+    log = store.load_table("ingest_log", db)
+    assert list(log["status"]) == ["added", "added", "rejected", "unchanged"]
+
+
+def test_writer_drops_only_the_failing_file_of_a_group(tmp_path):
+    db = tmp_path / "t.sqlite"
+    conn = store.connect(db)
+    bad = _event(3)
+    bad["event_id"] = ["not", "bindable"]
+    with store.Writer(conn, max_files=10) as w:
+        w.write_article(_article("https://example.test/a"), [_event(1)], [])
+        with pytest.raises(sqlite3.Error):
+            w.write_article(_article("https://example.test/b", "h9", "b.txt"), [_event(2), bad], [])
+        w.write_article(_article("https://example.test/c", "h3", "c.txt"), [_event(4)], [])
+    assert _stored_ids(db) == ["e1", "e4"]
+    assert store.count_articles(db) == 2
+    assert store.check_integrity(conn) == []
+
+
+def test_writer_keeps_whole_files_written_before_an_error(tmp_path):
+    db = tmp_path / "t.sqlite"
+    conn = store.connect(db)
+    with pytest.raises(KeyboardInterrupt):
+        with store.Writer(conn, max_files=10) as w:
+            w.write_article(_article("https://example.test/a"), [_event(1), _event(2)], [])
+            raise KeyboardInterrupt
+    assert _stored_ids(db) == ["e1", "e2"]
+
+
 def test_load_events_types_and_columns(tmp_path):
     db = tmp_path / "t.sqlite"
     store.write_article(store.connect(db), _article(), [_event(1), _event(2, place=None, latitude=None,
