@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from liveblog import doctor, pipeline  # noqa: E402
-from test_fuzz import UNEXPECTED, events_by_file, good_corpus, hostile_corpus, mutate, write_files  # noqa: E402
+from fuzz_corpus import UNEXPECTED, events_by_file, good_corpus, hostile_corpus, mutate, write_files  # noqa: E402
 
 
 def limit_memory(gb: float) -> None:

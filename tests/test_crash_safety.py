@@ -20,7 +20,7 @@ import pytest
 from liveblog import doctor, pipeline, store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_fuzz import good_corpus, write_files  # noqa: E402  (the generated live blogs)
+from fuzz_corpus import good_corpus, write_files  # noqa: E402  (the generated live blogs)
 
 REPO = Path(__file__).resolve().parents[1]
 KILLS = 4
