@@ -40,6 +40,9 @@ NAME_COLUMNS = ("key", "place_ids", "priors", "sources", "needs_context")  # ids
 KATOTTG_SETTLEMENTS = {"M": 0, "X": 1, "C": 2}  # city, selyshche, village: rank when picking a centre
 KATOTTG_SPECIAL = {"80": "12", "85": "20"}  # Kyiv and Sevastopol (category K) → GeoNames admin1
 JOIN_KM = 25.0  # a namesake joined outside its raion must lie this close to its hromada's centre
+JOIN_ROUNDS = 4  # rounds of the distance join (a round's joins give hromadas the centres the next one needs)
+SECTION_BASE_KM, SECTION_KM_PER_SQRT_K, SECTION_MAX_KM = 2.0, 0.7, 25.0  # see town_radius()
+SECTION_TOWN_POP = 5000  # without KATOTTG, the towns whose sections are looked for
 POOR_CODES = {"PPLH", "PPLQ", "PPLX", "PPLW"}  # historical, abandoned, sections: last choice for a join
 
 
@@ -190,6 +193,14 @@ def common_prefix(a: str, b: str) -> int:
     return n
 
 
+def town_radius(town: "PlaceRecord") -> float:
+    """How far (km) from a town's point its sections lie: grows with the square root of its population
+    (Chasiv Yar, 12,000 people: 4.5 km; Kramatorsk 150,000: 10.6 km; capped at 25 km for Kyiv). A town
+    without a population figure counts as a small city (KATOTTG city) or a large village."""
+    pop = town.population or (5000 if town.kat_rank == 0 else 1000)
+    return min(SECTION_MAX_KM, SECTION_BASE_KM + SECTION_KM_PER_SQRT_K * math.sqrt(pop / 1000))
+
+
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -293,15 +304,17 @@ class Builder:
         for r in rows:
             cat, name, codes = r[-2], r[-1], r[:-2]
             if cat in KATOTTG_SETTLEMENTS or cat == "K":
-                raion = codes[1] if len(codes) > 1 else ""
-                settlements.append((codes[-1], cat, name, codes[0][2:4], raion[2:6] if raion else "",
-                                    codes[2] if len(codes) > 3 else "", raion))
+                # a unit in no raion/hromada (Chornobyl, Prypiat: the exclusion zone) repeats the oblast's code
+                raion = codes[1] if len(codes) > 1 and codes[1] != codes[0] else ""
+                hromada = codes[2] if len(codes) > 3 and codes[2] != codes[0] else ""
+                settlements.append((codes[-1], cat, name, codes[0][2:4], raion[2:6] if raion else "", hromada, raion))
 
         def a1(ob: str) -> str:
             return f"UA.{KATOTTG_SPECIAL[ob]}" if ob in KATOTTG_SPECIAL else oblast_code.get(ob, "")
 
-        def keys(name: str) -> list[str]:
-            return list(dict.fromkeys([fold(name), fold(romanise(name))]))
+        def keys(name: str) -> list[str]:  # Cyrillic, official Latin and its variants (Kamianka, Kamyanka)
+            return list(dict.fromkeys([fold(name), fold(romanise(name)),
+                                       *(fold(v) for v in transliterate(name, "uk-national"))]))
 
         used: set[str] = set()
         joined: dict[str, PlaceRecord] = {}
@@ -323,18 +336,33 @@ class Builder:
                 used.add(cands[0].id)
             elif cands:
                 pending.append(group)
-        # 2. namesakes, and records filed under an old raion: nearest to the hromada centre, same oblast
+        # 2. namesakes, and records filed under an old raion: nearest to the hromada centre, same oblast.
+        # Each round's joins can give a hromada its centre, which lets the next round place its villages.
+        late = list(dict.fromkeys([s for g in pending for s in g] + [s for s in settlements if s[0] not in joined]))
+        for _ in range(JOIN_ROUNDS):
+            centres = self.katottg_centres(settlements, joined, names)
+            before = len(joined)
+            for s in late:
+                c = centres.get(s[5])
+                if s[0] in joined or c is None:
+                    continue
+                cands = [p for p in candidates(by_oblast, a1(s[3]), s[2]) if km(p.lat, p.lon, c[0], c[1]) <= JOIN_KM]
+                if cands:
+                    best = min(cands, key=lambda p: (km(p.lat, p.lon, c[0], c[1]), p.id))
+                    joined[s[0]] = best
+                    used.add(best.id)
+            if len(joined) == before:
+                break
+        # 3. a settlement with no centre to measure from (no hromada, no raion: the exclusion zone) takes the
+        # only unused namesake of its oblast filed under no raion or under its own (Prypiat, Chornobyl)
         centres = self.katottg_centres(settlements, joined, names)
-        late = [s for g in pending for s in g] + [s for s in settlements if s[0] not in joined]
-        for s in dict.fromkeys(late):
-            c = centres.get(s[5])
-            if s[0] in joined or c is None:
+        for s in late:
+            if s[0] in joined or s[5] in centres or s[6] in centres:
                 continue
-            cands = [p for p in candidates(by_oblast, a1(s[3]), s[2]) if km(p.lat, p.lon, c[0], c[1]) <= JOIN_KM]
-            if cands:
-                best = min(cands, key=lambda p: (km(p.lat, p.lon, c[0], c[1]), p.id))
-                joined[s[0]] = best
-                used.add(best.id)
+            cands = [p for p in candidates(by_oblast, a1(s[3]), s[2]) if p.admin2_code in ("", s[4])]
+            if len(cands) == 1:
+                joined[s[0]] = cands[0]
+                used.add(cands[0].id)
         centres = self.katottg_centres(settlements, joined, names)
         counts: dict[str, list[int]] = {}
         for code, cat, name, ob, raion_digits, hromada, raion in settlements:
@@ -382,7 +410,7 @@ class Builder:
             rec = self.add(PlaceRecord(
                 id=f"kt:{code}", name=f"{en} District ({city.name})", kind="feature", feature_code="PPLX",
                 country="UA", admin1=city.admin1, admin2=city.admin2, lat=city.lat, lon=city.lon,
-                coords_from="settlement", katottg=code, hromada=city.hromada))
+                coords_from="settlement", katottg=code, hromada=city.hromada, admin1_code=city.admin1_code))
             fr = transliterate(name, "fr-uk")[0]
             fr = fr[:1].upper() + fr[1:]
             add_with_variants(rec, f"{name} район", "katottg", "uk")
@@ -420,6 +448,64 @@ class Builder:
             for text in [r[1], *r[3].split(",")]:
                 add_with_variants(target, text, "geonames")
         self.log.append(f"GeoNames city districts: {added} not in KATOTTG (renamed) added")
+
+    def city_sections(self) -> None:
+        """GeoNames sections of populated places (PPLX) that KATOTTG does not list as settlements: one that
+        shares a name with a city district of KATOTTG lends it its point and names; one within its town's
+        reach (a radius growing with the town's size) becomes a feature "Novyi (Chasiv Yar)" with the
+        section forms of data/feature_forms.tsv ("Novyi microdistrict", "quartier Novyi"); the rest (rural
+        PPLX rows far from any town) stay settlements."""
+        forms = [f for f in read_tsv(self.data_dir / "feature_forms.tsv") if f["type"] == "section"]
+        ua = [p for p in self.places.values() if p.country == "UA"]
+        sections = sorted((p for p in ua if p.kind == "settlement" and p.feature_code == "PPLX" and not p.katottg
+                           and p.lat is not None), key=lambda p: p.id)
+        districts = sorted((p for p in ua if p.kind == "feature" and p.feature_code == "PPLX" and p.katottg),
+                           key=lambda p: p.id)
+        # towns: KATOTTG cities and selyshches with their own point (GeoNames places KATOTTG lacks are often
+        # former villages absorbed by a city); without KATOTTG, places of 5,000 people or more
+        with_katottg = any(p.katottg for p in ua)
+        towns = [p for p in ua if p.kind == "settlement" and p.lat is not None and not p.coords_from
+                 and p.feature_code not in POOR_CODES
+                 and (p.kat_rank <= 1 if with_katottg else p.population >= SECTION_TOWN_POP)]
+        grid: dict[tuple[int, int], list[PlaceRecord]] = {}  # 0.5° cells: the towns near a section, fast
+        for t in towns:
+            grid.setdefault((math.floor(t.lat * 2), math.floor(t.lon * 2)), []).append(t)
+        merged = added = 0
+        for sec in sections:
+            keys = set(sec.names)
+            near = [d for d in districts if d.admin1_code == sec.admin1_code and keys & set(d.names)
+                    and km(sec.lat, sec.lon, d.lat, d.lon) < 30]
+            if near:  # "Podil" → Podilskyi District (Kyiv): one place, the section's point if it has none
+                d = min(near, key=lambda d: (km(sec.lat, sec.lon, d.lat, d.lon), d.id))
+                if d.coords_from:
+                    d.lat, d.lon, d.coords_from = sec.lat, sec.lon, ""
+                d.geonameid = d.geonameid or sec.geonameid
+                for k, src in sec.names.items():
+                    d.names.setdefault(k, src)
+                del self.places[sec.id]
+                merged += 1
+                continue
+            cell = (math.floor(sec.lat * 2), math.floor(sec.lon * 2))
+            reach = [(km(sec.lat, sec.lon, t.lat, t.lon) / town_radius(t), t.id, t)
+                     for dy in (-1, 0, 1) for dx in (-1, 0, 1) for t in grid.get((cell[0] + dy, cell[1] + dx), ())
+                     if t.admin1_code == sec.admin1_code]
+            reach = [r for r in reach if r[0] <= 1.0]
+            if not reach:
+                continue
+            town = min(reach)[2]
+            en = sec.name
+            cyr = [a for a in sec.names if is_cyrillic(a) and fold(romanise(a)) == fold(en)]
+            fr = transliterate(min(cyr), "fr-uk")[0] if cyr else en
+            fr = fr[:1].upper() + fr[1:]
+            sec.kind, sec.name = "feature", f"{en} ({town.name})"
+            sec.admin1 = sec.admin1 or town.admin1
+            sec.admin2 = sec.admin2 or town.admin2
+            sec.hromada = town.hromada
+            for form in forms:
+                add_name(sec, apply_template(form["template"], en, fr), form["source"])
+            added += 1
+        self.log.append(f"GeoNames city sections (PPLX): {merged} merged into KATOTTG city districts, {added} "
+                        f"made features of their town, {len(sections) - merged - added} left as settlements")
 
     def raion_name(self, raion_code: str, names: dict[str, str]) -> str:
         if not raion_code:
@@ -666,12 +752,36 @@ class Builder:
                     add_name(rec, c["name"], "geonames")
                 if gid > 0:
                     self.add_catalogue_names(rec, str(gid))
+            elif pr.get("ADM0CAP") and rec.kind == "settlement" and rec.country == cc:
+                rec.feature_code = "PPLC"  # cities500 rows carry no feature code: Moscow, Minsk came as PPL
             for col in ("NAME", "NAMEASCII", "NAMEALT", "NAME_EN", "NAME_FR", "NAME_DE"):
                 v = pr.get(col)
                 if v:
                     for part in {v, v.split(",")[0], v.split("|")[0]}:
                         add_name(rec, part.strip(), "ne")
         self.countries(cities, capitals)
+
+    def mark_capital(self, iso: str, capital: str) -> None:
+        """countries.json's capital → PPLC on the biggest settlement of that country bearing its name."""
+        key = fold(capital)
+        hits = [p for p in self.capital_index.get((iso, key), ()) if p.kind == "settlement"] if key else []
+        if hits:
+            best = max(hits, key=lambda p: (p.population, p.id))
+            if best.feature_code != "PPLC":
+                best.feature_code = "PPLC"
+                self.log.append(f"capital of {iso} from countries.json: {best.name} ({best.id})")
+
+    @property
+    def capital_index(self) -> dict[tuple[str, str], list[PlaceRecord]]:
+        """(country, folded name) → settlements, built once when the capitals are marked."""
+        if not hasattr(self, "_capital_index"):
+            idx: dict[tuple[str, str], list[PlaceRecord]] = {}
+            for p in self.places.values():
+                if p.kind == "settlement":
+                    for k in {fold(p.name), *p.names}:
+                        idx.setdefault((p.country, k), []).append(p)
+            self._capital_index = idx
+        return self._capital_index
 
     def read_natural_earth_places(self) -> list[dict]:
         p = self.src / "naturalearth" / "ne_10m_populated_places.7z"
@@ -695,6 +805,7 @@ class Builder:
                 if hits:
                     best = max(hits, key=lambda x: x["population"])
                     lat, lon = float(best["latitude"]), float(best["longitude"])
+            self.mark_capital(iso, c.get("capital") or "")
             rec = self.add(PlaceRecord(
                 id=f"gn:{c['geonameid']}", name=c["name"], kind="country", feature_code="PCLI", country=iso,
                 lat=lat, lon=lon, population=int(c.get("population") or 0), geonameid=int(c["geonameid"])))
@@ -706,6 +817,7 @@ class Builder:
     def build(self) -> None:
         self.ukraine()
         self.katottg()
+        self.city_sections()
         cities = self.cities500()
         self.postal_russia()
         self.airports()
@@ -753,6 +865,7 @@ KIND_PRIOR = {"country": 3.0, "region": 2.5, "feature": 1.0, "settlement": 0.0}
 CODE_PRIOR = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.2, "PPLA3": 0.6, "PPLX": -1.5, "PPLH": -1.5, "PPLQ": -2.0,
               "PPLW": -2.0, "PPLF": -1.0, "PPLL": -0.5}
 COMMON_WORD_ZIPF = 3.3  # wordfreq Zipf frequency from which a one-word key is a common French/English word
+SECTION_MAX_PRIOR = -1.0  # below every village's (lowest: -0.8, no population, hromada centre, generated name)
 CONTEXT_FREE_POP = 100_000  # a candidate this big (or a country, a region) lifts a common word's flag
 
 
@@ -765,6 +878,8 @@ def prior(p: PlaceRecord, source: str) -> float:
         score -= 0.3
     elif source == "old":
         score -= 0.2
+    if p.kind == "feature" and p.feature_code == "PPLX":  # a city district or section never outranks a village
+        score = min(score, SECTION_MAX_PRIOR)
     return round(score, 2)
 
 

