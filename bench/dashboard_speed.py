@@ -5,7 +5,8 @@
 
 Prints, in seconds:
 - first map (cold): navigation → every marker drawn and the "n of N claims shown" line, on a server that has
-  not read the database yet;
+  not read the database yet (with the disk snapshot of this database state that an earlier run left, unless
+  --no-snapshot deletes it first: then the server reads the database itself);
 - first map (warm): the same in a new browser tab (the server's caches are filled);
 - each filter change (an actor, a quick pick, a search): click → the new count shown, no element stale, and
   the new map's markers drawn.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from liveblog import filters, store, views  # noqa: E402
+from liveblog import filters, snapshot, store, views  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-sync"]
@@ -75,6 +77,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("db", type=Path)
     ap.add_argument("--shots", type=Path, default=Path("/tmp/conflict_map_bench_shots"))
+    ap.add_argument("--no-snapshot", action="store_true", help="delete the dashboard's disk snapshot first")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -83,6 +86,10 @@ def main() -> None:
     total = views.claim_count(events)
     span = filters.filter_options(events).span
     print(f"database: {len(events)} rows, {total} claims, {len(views.place_markers(events))} places")
+    folder = snapshot.snapshot_dir(args.db)
+    if args.no_snapshot:
+        shutil.rmtree(folder, ignore_errors=True)
+    cold = "cold server, " + ("disk snapshot" if any(folder.glob("*.arrow")) else "no snapshot")
     port = _free_port()
     proc = start_server(args.db, port, args.shots / "streamlit.log")
     url = f"http://127.0.0.1:{port}"
@@ -91,7 +98,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             n_all, m_all = expected(events, filters.Filters())
-            for label in ("first map (cold server)", "first map (warm server)"):
+            for label in (f"first map ({cold})", "first map (warm server)"):
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 t0 = time.perf_counter()
                 page.goto(url)

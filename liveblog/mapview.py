@@ -220,6 +220,13 @@ class _PlaceLayer(_ScriptElement):
         (function () {
             var layer = %(map)s;
             var data = %(data)s;
+            // The popups' claims: JSON text, parsed when the first popup opens (a string is scanned, not
+            // parsed, while the map loads: most of the payload and none of its cost before the markers show).
+            var claimsText = %(claims)s, claimLists = null;
+            function claimsOf(i) {
+                if (claimLists === null) claimLists = JSON.parse(claimsText);
+                return claimLists[i];
+            }
             var styles = %(styles)s;
             function el(tag, cls, text) {
                 var e = document.createElement(tag);
@@ -227,8 +234,8 @@ class _PlaceLayer(_ScriptElement):
                 if (text !== undefined && text !== null) e.textContent = String(text);
                 return e;
             }
-            function popup(r) {
-                var box = el("div", "cm-popup"), n = r[8], claims = r[9];
+            function popup(r, i) {
+                var box = el("div", "cm-popup"), n = r[8], claims = claimsOf(i);
                 box.appendChild(el("b", "cm-place", r[6]));
                 if (r[7] && r[7] !== r[6]) box.appendChild(el("span", "cm-meta", " " + r[7]));
                 box.appendChild(document.createTextNode(" \u00b7 " + n + (n === 1 ? " claim" : " claims")));
@@ -259,13 +266,13 @@ class _PlaceLayer(_ScriptElement):
                 }
                 return box;
             }
-            data.rows.forEach(function (r) {
+            data.rows.forEach(function (r, i) {
                 var s = styles[r[4]], colour = data.colours[r[3]];
                 // No renderer given: the map's own (prefer_canvas) canvas draws every circle.
                 var c = L.circleMarker([r[0], r[1]], {radius: r[2], color: colour,
                     fillColor: colour, fill: true, weight: s.weight, fillOpacity: s.fillOpacity,
                     dashArray: s.dashArray});
-                c.bindPopup(function () { return popup(r); }, {maxWidth: 380, minWidth: 240});
+                c.bindPopup(function () { return popup(r, i); }, {maxWidth: 380, minWidth: 240});
                 c.bindTooltip(r[5], {sticky: true});
                 layer.addLayer(c);
             });
@@ -281,10 +288,14 @@ class _PlaceLayer(_ScriptElement):
         self._name = "PlaceLayer"
         self._styles_json = _js_json({str(p): {"weight": s["weight"], "fillOpacity": s["fill_opacity"],
                                                "dashArray": s["dash_array"]} for p, s in PRECISION_STYLES.items()})
-        self._data_json = _js_json(popup_payload(markers))
+        payload = popup_payload(markers)
+        claims = [row.pop() for row in payload["rows"]]  # rows keep [0..8]; claims travel as JSON text
+        self._data_json = _js_json(payload)
+        self._claims_json = _js_json(json.dumps(claims, ensure_ascii=False, separators=(",", ":")))
 
     def script(self, map_name: str) -> str:
-        return self._JS % {"map": map_name, "styles": self._styles_json, "data": self._data_json}
+        return self._JS % {"map": map_name, "styles": self._styles_json, "data": self._data_json,
+                           "claims": self._claims_json}
 
 
 class _Legend(MacroElement):

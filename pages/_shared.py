@@ -17,12 +17,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from liveblog import filters, mapview, store, views
+from liveblog import filters, mapview, snapshot, store, views
 
 VIEW_KEY = "_conflict_map_view"
 ENTRY_TOKEN = "_entrypoint_ran"  # set by dashboard.py on each run, taken by the page it runs
 PENDING_DATES = "_pending_dates"  # set by the timeline's brush; applied before the date widget is drawn
 PLACE_KEY = "filter_place"  # set by a map click; not a widget
+# The map page's tiles toggle. A widget drawn on one page only loses its state when another page runs, so its
+# value is kept under a key of its own (and in the URL, tiles=osm) and given back to the toggle each time.
+TILES_KEY = "_map_tiles"
+TILES_WIDGET = "osm_tiles"
 _LIST_WIDGETS = {"actors": "filter_actors", "claim_types": "filter_types", "regions": "filter_regions",
                  "outlets": "filter_outlets", "languages": "filter_langs"}
 
@@ -74,14 +78,30 @@ class Loaded:
     haystack: pd.Series  # filters.search_text
     options: filters.FilterOptions
     total_claims: int
+    index: views.EventIndex  # row codes: markers and claim counts from a row mask
+    fingerprint: str = ""  # snapshot.fingerprint of the database state
+
+
+_SNAPSHOTS: dict[str, snapshot.Snapshot] = {}  # the last one read per database: reused while it is current
 
 
 # cache_resource, not cache_data: cache_data would unpickle a copy of 100,000 rows on every rerun.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _loaded(db: str, fp: str, _snap: snapshot.Snapshot) -> Loaded:  # (db, fingerprint) is the key
+    events = _snap.events
+    index = views.event_index(events, _snap.keys)
+    return Loaded(events, _snap.keys, _snap.haystack, filters.filter_options(events), index.claim_count(),
+                  index, fp)
+
+
 @st.cache_resource(show_spinner="Reading the database…", max_entries=2)
-def _load(db: str, version: tuple) -> Loaded:  # version is only the cache key
-    events = store.load_events(db)
-    return Loaded(events, filters.place_keys(events), filters.search_text(events), filters.filter_options(events),
-                  views.claim_count(events))
+def _load(db: str, version: tuple) -> Loaded:  # version (file stamps) is only the cache key
+    # The file stamps change on any write, and on checkpoints that change nothing: the snapshot module
+    # compares content fingerprints, so an unchanged database is not read again (and a fresh server reads
+    # the disk snapshot of this state instead of the database).
+    snap = snapshot.load(db, previous=_SNAPSHOTS.get(db))
+    _SNAPSHOTS[db] = snap
+    return _loaded(db, snap.fingerprint, snap)
 
 
 def load(db: Path) -> Loaded:
@@ -106,7 +126,11 @@ class View:
     options: filters.FilterOptions
     filters: filters.Filters
     base_mask: np.ndarray  # every filter except the place (the map shows every place of the filtered claims)
-    shown: pd.DataFrame  # base rows at the chosen place, if one is chosen
+    shown_mask: np.ndarray  # base rows at the chosen place, if one is chosen
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        return self.events[self.shown_mask]
 
     @property
     def base(self) -> pd.DataFrame:
@@ -136,6 +160,19 @@ def _restore_from_url(options: filters.FilterOptions) -> None:
         st.session_state["filter_search"] = f.search
     if f.place:
         st.session_state[PLACE_KEY] = f.place
+    if params.get("tiles") == ["osm"]:
+        st.session_state[TILES_KEY] = True
+
+
+def tiles_toggle() -> bool:
+    """The map page's "online tiles" toggle, kept across page switches and in the URL."""
+    def keep() -> None:
+        st.session_state[TILES_KEY] = bool(st.session_state.get(TILES_WIDGET))
+        sync_url(st.session_state[VIEW_KEY].filters)
+
+    return st.sidebar.toggle("Online map tiles (OpenStreetMap)", value=bool(st.session_state.get(TILES_KEY)),
+                             key=TILES_WIDGET, on_change=keep,
+                             help="Off: the offline country and oblast outlines only. On: needs internet.")
 
 
 def _quick_pick(pick: str, span) -> None:
@@ -201,16 +238,16 @@ def sidebar_filters(loaded: Loaded) -> View:
                         languages=langs, min_confidence=float(conf), contested=bool(contested), search=search or "",
                         place=st.session_state.get(PLACE_KEY) or None)
     base_mask = filters.filter_mask(df, f.without("place"), loaded.haystack, loaded.keys)
-    view = View(df, loaded, options, f, base_mask, _at_place(df, base_mask, loaded.keys, f.place))
+    view = View(df, loaded, options, f, base_mask, _at_place(base_mask, loaded.keys, f.place))
     sync_url(f)
     st.session_state[VIEW_KEY] = view
     return view
 
 
-def _at_place(df: pd.DataFrame, base_mask: np.ndarray, keys: pd.Series, place: str | None) -> pd.DataFrame:
+def _at_place(base_mask: np.ndarray, keys: pd.Series, place: str | None) -> np.ndarray:
     if not place:
-        return df[base_mask]
-    return df[base_mask & (keys == place).to_numpy()]
+        return base_mask
+    return base_mask & (keys == place).to_numpy()
 
 
 def set_place(view: View, place: str | None) -> View:
@@ -218,7 +255,7 @@ def set_place(view: View, place: str | None) -> View:
     st.session_state[PLACE_KEY] = place
     f = filters.Filters(**{**view.filters.__dict__, "place": place})
     new = View(view.events, view.loaded, view.options, f, view.base_mask,
-               _at_place(view.events, view.base_mask, view.loaded.keys, place))
+               _at_place(view.base_mask, view.loaded.keys, place))
     sync_url(f)
     st.session_state[VIEW_KEY] = new
     return new
@@ -226,6 +263,8 @@ def set_place(view: View, place: str | None) -> View:
 
 def sync_url(f: filters.Filters) -> None:
     wanted = filters.to_query(f)
+    if st.session_state.get(TILES_KEY):
+        wanted["tiles"] = "osm"
     current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     normal = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != normal:
@@ -238,12 +277,28 @@ def page_view() -> View:
     A page can also run without the entrypoint: a `pages/` folder starts Streamlit in its legacy
     multipage mode until dashboard.py's st.navigation has run once, so the first session of a fresh
     server may run a page file alone (a shared link such as `/timeline?actor=Russia`, or that session's
-    first page list). The page then draws the filters itself, so the view still opens, URL filters and all."""
+    first page list). Streamlit's automatic page list would show then, instead of the app's: leave that
+    mode as st.navigation does and rerun, so dashboard.py runs and draws the app's navigation, on this page.
+    If that is not possible, the page draws the filters itself, so the view still opens, URL filters and all."""
     if not st.session_state.pop(ENTRY_TOKEN, False):
+        if _leave_legacy_pages_mode():
+            st.rerun()
         db = db_path()
         ensure_sample(db)
         sidebar_filters(load(db))
     return current_view()
+
+
+def _leave_legacy_pages_mode() -> bool:
+    """Switch off Streamlit's `pages/`-folder mode (st.navigation's first call does the same); True if it was on."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without it has no legacy mode to leave
+        return False
+    if not getattr(PagesManager, "uses_pages_directory", False):
+        return False
+    PagesManager.uses_pages_directory = False
+    return True
 
 
 def current_view() -> View:
@@ -263,9 +318,9 @@ def intro(title: str, purpose: str) -> None:
 
 
 def shown_caption(view: View) -> None:
-    n, total = views.claim_count(view.shown), view.loaded.total_claims
-    rows = f" ({len(view.shown)} rows: a claim naming several places has a row per place)" \
-        if len(view.shown) != n else ""
+    n, total = view.loaded.index.claim_count(view.shown_mask), view.loaded.total_claims
+    n_rows = int(view.shown_mask.sum())
+    rows = f" ({n_rows} rows: a claim naming several places has a row per place)" if n_rows != n else ""
     st.markdown(f"**{n} of {total} claims shown**{rows}")
     said = filters.describe(view.filters)
     if said:
@@ -300,7 +355,7 @@ def safe_links(urls: pd.Series) -> pd.Series:
 def _tables(db: str, version: tuple, query: str, _view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(export_table of the view, the same with only safe links for display), once per (database state,
     filters): a rerun for anything else reuses them."""
-    table = views.export_table(_view.shown)
+    table = views.export_table(_view.events, order=_view.loaded.index.order, mask=_view.shown_mask)
     return table, table.assign(source_url=safe_links(table["source_url"]))
 
 

@@ -13,14 +13,12 @@ from pages import _shared
 _shared.intro("Who claims what, where",
               "One circle per place: size = claims there, colour = who claims most. Click a circle to list its "
               "claims below.")
-online = st.sidebar.toggle("Online map tiles (OpenStreetMap)", key="osm_tiles",
-                           help="Off: the offline country and oblast outlines only. On: needs internet.")
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _extent(db: str, version: tuple, _view: _shared.View) -> list | None:
     """The box of every place in the database: the map opens there whatever the filters."""
-    markers = views.place_markers(_view.events, max_claims=0, keys=_view.loaded.keys)
+    markers = views.markers_at(_view.events, _view.loaded.index, max_claims=0)
     return mapview.view_bounds(markers) if markers else None
 
 
@@ -28,7 +26,7 @@ def _extent(db: str, version: tuple, _view: _shared.View) -> list | None:
 def _markers(db: str, version: tuple, query: str, _view: _shared.View):
     """Markers and their layer, once per (database state, filters): a rerun that changes neither (a click,
     another page and back) reuses them."""
-    markers = views.place_markers(_view.base, keys=_view.loaded.keys[_view.base_mask])
+    markers = views.markers_at(_view.events, _view.loaded.index, _view.base_mask)
     return markers, mapview.marker_layer(markers)
 
 
@@ -57,8 +55,7 @@ def map_and_claims() -> None:
         marker = mapview.marker_at(markers, out)
         if marker is not None and marker.key != view.filters.place:
             view = _shared.set_place(view, marker.key)
-    located = view.base["latitude"].notna()
-    unplaced = views.claim_count(view.base[~located.to_numpy()])
+    unplaced = view.loaded.index.claim_count(view.base_mask & view.events["latitude"].isna().to_numpy())
     if unplaced:
         st.caption(f"{unplaced} of the claims shown name no place and are not on the map (see the table).")
     st.subheader("Claims")
@@ -68,6 +65,7 @@ def map_and_claims() -> None:
 
 
 view = _shared.page_view()
+online = _shared.tiles_toggle()
 if view.filters.place and view.filters.place not in set(view.loaded.keys[view.base_mask]):
     _shared.set_place(view, None)  # the filters no longer keep that place
 map_and_claims()

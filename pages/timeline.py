@@ -8,6 +8,7 @@ from liveblog import filters, views
 from pages import _shared
 
 FEED_MAX = 150
+BRUSH_ROUND = "_timeline_brush_round"
 
 _shared.intro("Claims over time", "Claims per day, stacked. Drag across the chart to choose the dates (every page "
               "follows); the feed below lists the claims shown, newest first.")
@@ -48,11 +49,14 @@ else:
         .add_params(brush)
         .properties(height=320)
     )
+    # Each applied brush gives the chart a new key: the next chart starts with no selection, so a selection
+    # seen here is always a new one and always applies, even the same range again after "All" widened it.
+    brush_round = st.session_state.get(BRUSH_ROUND, 0)
     event = st.altair_chart(chart, width="stretch", on_select="rerun", selection_mode="brush",
-                            key="timeline_chart")
+                            key=f"timeline_chart_{brush_round}")
     picked = views.brush_range(event, field="yearmonthdate_day")
-    if picked and picked != st.session_state.get("_applied_brush"):
-        st.session_state["_applied_brush"] = picked
+    if picked:
+        st.session_state[BRUSH_ROUND] = brush_round + 1
         st.session_state[_shared.PENDING_DATES] = picked  # the date widget is already drawn: apply next run
         st.rerun()
     st.caption("Faded bars are outside the chosen dates. Use the quick picks in the sidebar to widen again.")

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -42,11 +43,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """`streamlit run dashboard.py` on a free port over a synthetic database; yields (url, db path)."""
-    tmp = tmp_path_factory.mktemp("browser")
-    db = make_events_db(tmp / "events.sqlite")
+@contextmanager
+def _serve(db: Path, tmp: Path):
+    """`streamlit run dashboard.py` on a free port over db, stopped on exit; yields its URL."""
     port = _free_port()
     env = {**os.environ, "CONFLICT_MAP_DB": str(db)}
     log = open(tmp / "streamlit.log", "wb")
@@ -71,7 +70,7 @@ def app_server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail("streamlit did not become healthy")
             time.sleep(0.3)
-        yield url, db
+        yield url
     finally:
         proc.terminate()
         try:
@@ -80,6 +79,15 @@ def app_server(tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """`streamlit run dashboard.py` on a free port over a synthetic database; yields (url, db path)."""
+    tmp = tmp_path_factory.mktemp("browser")
+    db = make_events_db(tmp / "events.sqlite")
+    with _serve(db, tmp) as url:
+        yield url, db
 
 
 @contextmanager
@@ -104,6 +112,21 @@ _MARKER_POINT = """(name) => {
     const p = map.latLngToContainerPoint(found.getLatLng());
     return {x: p.x, y: p.y};
 }"""
+
+
+def _brush(page, start: float, end: float) -> None:
+    """Drag across the timeline chart, from `start` to `end` (fractions of its width)."""
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+    y = chart["y"] + chart["height"] * 0.5
+    page.mouse.move(chart["x"] + chart["width"] * start, y)
+    page.mouse.down()
+    page.mouse.move(chart["x"] + chart["width"] * end, y, steps=8)
+    page.mouse.up()
+
+
+def _dates_in(url: str) -> tuple:
+    query = parse_qs(urlparse(url).query)
+    return tuple(query.get("from", [])), tuple(query.get("to", []))
 
 
 def _count_text(n: int, total: int) -> str:
@@ -198,13 +221,42 @@ def test_map_click_filters_quick_pick_and_csv_download(app_server, tmp_path):
             page.screenshot(path=str(shots / "timeline.png"), full_page=True)
 
             # Brushing the chart sets the date filter (and the URL) for every page.
-            chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
-            y = chart["y"] + chart["height"] * 0.5
-            page.mouse.move(chart["x"] + chart["width"] * 0.3, y)
-            page.mouse.down()
-            page.mouse.move(chart["x"] + chart["width"] * 0.6, y, steps=8)
-            page.mouse.up()
+            _brush(page, 0.3, 0.6)
             page.wait_for_url(lambda u: "from=" in u and "to=" in u, timeout=TIMEOUT_MS)
+            brushed = _dates_in(page.url)
+            # "All" widens again; brushing the same range once more applies it again.
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            page.get_by_role("button", name="All", exact=True).click()
+            page.wait_for_url(lambda u: "from=" not in u and "to=" not in u, timeout=TIMEOUT_MS)
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            page.wait_for_timeout(300)
+            _brush(page, 0.3, 0.6)
+            page.wait_for_url(lambda u: _dates_in(u) == brushed, timeout=TIMEOUT_MS)
         assert dialogs == [] and outside == []
         browser.close()
     print(f"screenshots: {shots}")
+
+
+APP_PAGES = ["Map", "Timeline", "Claims", "Sources", "Review", "Ingest"]
+
+
+def test_a_fresh_server_opened_on_a_page_link_shows_the_apps_navigation(tmp_path):
+    """A `pages/` folder puts a fresh Streamlit server in its legacy mode until st.navigation runs: a first
+    visit to /timeline used to run that file alone, under Streamlit's automatic list of every file in pages/."""
+    db = make_events_db(tmp_path / "events.sqlite")
+    events = store.load_events(db)
+    russia = filters.filter_events(events, filters.Filters(actors=("Russia",)))
+    with _serve(db, tmp_path) as url, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(TIMEOUT_MS)
+        with screenshot_on_failure(page, tmp_path / "failure.png"):
+            page.goto(f"{url}/timeline?actor=Russia")
+            page.get_by_text("Claims over time").wait_for()
+            page.get_by_text(_count_text(views.claim_count(russia), views.claim_count(events))).wait_for()
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            links = page.locator('[data-testid="stSidebarNav"] a')
+            expect(links).to_have_count(len(APP_PAGES))
+            assert [t.split()[-1] for t in links.all_inner_texts()] == APP_PAGES
+            assert "actor=Russia" in page.url and "/timeline" in page.url
+        browser.close()

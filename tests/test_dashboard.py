@@ -295,3 +295,31 @@ def test_new_rows_in_the_database_show_without_restart(tmp_path, monkeypatch):
                                                    None, None, None, None, "en", 1), extra, [])
     at.run()
     assert _shown(at) == "**33 of 33 claims shown**"
+
+
+def _map_args(at) -> str:
+    return at.get("component_instance")[0].proto.json_args
+
+
+def test_tiles_toggle_is_kept_across_pages_and_in_the_url(events_db, monkeypatch):
+    at = _app(events_db, monkeypatch).run()
+    assert at.toggle(key="osm_tiles").value is False
+    assert "tile.openstreetmap.org" not in _map_args(at)
+    at.toggle(key="osm_tiles").set_value(True).run()
+    assert "tile.openstreetmap.org" in _map_args(at)
+    assert _query(at)["tiles"] == ["osm"]
+    at.switch_page("pages/timeline.py").run()
+    assert _query(at)["tiles"] == ["osm"]
+    at.switch_page("pages/map.py").run()
+    assert at.toggle(key="osm_tiles").value is True
+    assert "tile.openstreetmap.org" in _map_args(at)
+    at.toggle(key="osm_tiles").set_value(False).run()
+    at.switch_page("pages/claims.py").run()
+    at.switch_page("pages/map.py").run()
+    assert at.toggle(key="osm_tiles").value is False and "tiles" not in _query(at)
+
+
+def test_tiles_from_the_url(events_db, monkeypatch):
+    at = _app(events_db, monkeypatch, {"tiles": "osm", "actor": "UN"}).run()
+    assert at.toggle(key="osm_tiles").value is True
+    assert _query(at) == {"tiles": ["osm"], "actor": ["UN"]}

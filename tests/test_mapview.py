@@ -29,8 +29,12 @@ def _render(m) -> str:
 
 
 def _data(page: str) -> dict:
-    """The marker data literal of a rendered map."""
-    return json.loads(re.search(r"var data = (\{.*?\});\n", page).group(1))
+    """The marker data literal of a rendered map, each row with its claims (sent apart, as JSON text) again."""
+    data = json.loads(re.search(r"var data = (\{.*?\});\n", page).group(1))
+    claims = json.loads(json.loads(re.search(r"var claimsText = (\".*?(?<!\\)\"), claimLists", page).group(1)))
+    for row, row_claims in zip(data["rows"], claims):
+        row.append(row_claims)
+    return data
 
 
 def test_hostile_claims_never_reach_the_page_raw(markers):
@@ -45,8 +49,9 @@ def test_hostile_claims_never_reach_the_page_raw(markers):
 
 def test_marker_data_cannot_close_the_script_element():
     page = _render(mapview.build_map([_marker(claim="</script><script>alert(1)</script>", place="</script>")]))
-    script = re.search(r"var data = (\{.*?\});\n", page).group(1)
+    script = re.search(r"var data = (\{.*?\});\n.*?claimLists = null;", page, re.S).group(0)
     assert "<" not in script and ">" not in script and "&" not in script
+    assert "</script>" in json.dumps(_data(page))  # still there, as data
 
 
 def test_tooltips_are_escaped_html():
