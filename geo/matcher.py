@@ -17,7 +17,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, cached, file_digest
 from geo.names import fold, fold_char
 
 CUES_DIR = Path(__file__).parent / "cues"
@@ -307,20 +307,70 @@ def load_cues() -> Cues:
 # ---------------------------------------------------------------- automaton and folding
 
 
-def _automaton(gaz: Gazetteer):
-    """The gazetteer's name automaton, built on first use and kept on the Gazetteer object."""
-    auto = getattr(gaz, "_name_automaton", None)
-    if auto is None:
+_AUTOMATON_FORMAT = 2  # bump when the automaton's words or values change meaning (its cache key)
+
+
+class _Names:
+    """The name automaton and how to read its values: a value v >= 0 is the index of the key in `keys` (the
+    matched spelling has the key's length); v < 0 indexes `odd`, (key, span) for the few spellings whose
+    capitals change their length. Plain ints, not (key, span) tuples: the automaton builds and unpickles
+    faster and weighs less."""
+
+    __slots__ = ("automaton", "keys", "odd")
+
+    def __init__(self, automaton, keys: list[str], odd: list[tuple[str, int]]):
+        self.automaton, self.keys, self.odd = automaton, keys, odd
+
+
+def _automaton(gaz: Gazetteer) -> _Names:
+    """The gazetteer's name automaton, built on first use and kept on the Gazetteer object; for the shipped
+    gazetteer (gaz.digest set) also kept in the cache folder across processes (geo.gazetteer.cached)."""
+    names = getattr(gaz, "_name_automaton", None)
+    if names is None:
         cues = load_cues()
-        auto = ahocorasick.Automaton()
-        for key in gaz.names:
-            if len(key) < _MIN_KEY or key in cues.stop or key in cues.common or not key[0].isalpha():
-                continue  # (a name must start with a capital letter: "3 e viddilennia" never matches)
-            for variant in _cased_keys(key):
-                auto.add_word(variant, (key, len(variant) - 1))
-        auto.make_automaton()
-        object.__setattr__(gaz, "_name_automaton", auto)
-    return auto
+        excluded = cues.stop | cues.common
+        if getattr(gaz, "digest", ""):
+            key = "\n".join([gaz.digest, str(_AUTOMATON_FORMAT), str(_MIN_KEY), ahocorasick_version(),
+                              " ".join(sorted(_PARTICLES)), *sorted(excluded)])
+            auto, odd = cached("names-automaton", file_digest((), key), lambda: _build_automaton(gaz.names, excluded))
+        else:
+            auto, odd = _build_automaton(gaz.names, excluded)
+        names = _Names(auto, list(gaz.names), odd)
+        object.__setattr__(gaz, "_name_automaton", names)
+    return names
+
+
+def ahocorasick_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pyahocorasick")
+    except ImportError:  # (importlib.metadata.PackageNotFoundError is one)
+        return getattr(ahocorasick, "__version__", "?")
+
+
+def _build_automaton(names, excluded: frozenset[str]):
+    """(automaton, odd) over every key but short ones, excluded words and keys not starting with a letter,
+    each under its _cased_keys spellings, added in key order (a spelling two keys share keeps the later)."""
+    auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    add = auto.add_word
+    odd: list[tuple[str, int]] = []
+    # One pass, inlined: a function call per key costs as much as the rest of the loop.
+    for i, key in enumerate(names):
+        if len(key) < _MIN_KEY or key in excluded or not key[0].isalpha():
+            continue  # (a name must start with a capital letter: "3 e viddilennia" never matches)
+        if " " in key:
+            variants = _cased_keys(key)
+        else:
+            variants = (key[0].upper() + key[1:],)
+        for v in variants:
+            if len(v) == len(key):
+                add(v, i)
+            else:
+                odd.append((key, len(v) - 1))
+                add(v, -len(odd))
+    auto.make_automaton()
+    return auto, odd
 
 
 def _cased_keys(key: str) -> list[str]:
@@ -329,9 +379,13 @@ def _cased_keys(key: str) -> list[str]:
     words = key.split(" ")
     out = [key[:1].upper() + key[1:]]
     if len(words) > 1:
-        every = " ".join(w[:1].upper() + w[1:] for w in words)
-        most = " ".join(w if i and w in _PARTICLES else w[:1].upper() + w[1:] for i, w in enumerate(words))
-        out += [v for v in (every, most) if v not in out]
+        every = " ".join([w[:1].upper() + w[1:] for w in words])
+        if every not in out:
+            out.append(every)
+        if not _PARTICLES.isdisjoint(words[1:]):  # else it is the every-word spelling
+            most = " ".join([w if i and w in _PARTICLES else w[:1].upper() + w[1:] for i, w in enumerate(words)])
+            if most not in out:
+                out.append(most)
     return out
 
 
@@ -390,33 +444,47 @@ def raw_hits(text: str, gaz: Gazetteer, folded: str | None = None) -> list[tuple
     if folded is None:
         folded = text.translate(_CASED_TABLE)
     offsets = None if _CASED_TABLE.special.isdisjoint(text) else _OffsetMap(text, _CASED_TABLE)
+    if offsets is not None:  # the map's lists as locals: a bisect inline costs less than a method call
+        src, fstart, flen, shift = offsets.src, offsets.fstart, offsets.flen, offsets.shift
     hits = []
     n = len(text)
     # Keys start with the capital mark, so every hit starts on a capital letter; check the word boundaries.
-    for end_f, (key, span) in _automaton(gaz).iter(folded):
-        start_f = end_f - span
-        s = offsets[start_f] if offsets else start_f
+    names = _automaton(gaz)
+    keys, odd = names.keys, names.odd
+    bisect_right = bisect.bisect_right
+    for end_f, v in names.automaton.iter(folded):
+        if v >= 0:
+            key = keys[v]
+            start_f = end_f - len(key) + 1
+        else:
+            key, span = odd[-v - 1]
+            start_f = end_f - span
+        if offsets is None:
+            s, e = start_f, end_f + 1
+        else:  # _OffsetMap.__getitem__, twice
+            i = bisect_right(fstart, start_f) - 1
+            s = start_f if i < 0 else src[i] if start_f < fstart[i] + flen[i] else start_f - shift[i]
+            i = bisect_right(fstart, end_f) - 1
+            e = 1 + (end_f if i < 0 else src[i] if end_f < fstart[i] + flen[i] else end_f - shift[i])
         if s:
             p = text[s - 1]
             if p.isalnum() and not p.islower():
                 continue
-        e = (offsets[end_f] if offsets else end_f) + 1
         if e < n:
             q = text[e]
             if q.isalnum() and not (q.isupper() and text[e - 1].islower()):
                 continue
-        surface = text[s:e]
-        if surface.isupper() and len(surface) <= 4:  # acronyms: SBU, ONU, PAM
+        if e - s <= 4 and text[s:e].isupper():  # acronyms: SBU, ONU, PAM
             continue
-        hits.append((s, e, key))
-    # Longest match wins, then the leftmost.
-    hits.sort(key=lambda h: (h[0] - h[1], h[0]))
-    covered = bytearray(len(text))
+        hits.append((s - e, s, len(hits), e, key))
+    # Longest match wins, then the leftmost (then the first found: the running index keeps the sort stable).
+    hits.sort()
+    covered = bytearray(n)
     taken: list[tuple[int, int, str]] = []
-    for h in hits:
-        if not any(covered[h[0] : h[1]]):
-            covered[h[0] : h[1]] = b"\x01" * (h[1] - h[0])
-            taken.append(h)
+    for _, s, _, e, key in hits:
+        if covered.find(1, s, e) < 0:
+            covered[s:e] = b"\x01" * (e - s)
+            taken.append((s, e, key))
     taken.sort()
     return taken
 
@@ -490,8 +558,7 @@ def find_mentions(text: str, gaz: Gazetteer, norm: str | None = None, folded: st
             persons.append(m)
         else:
             mentions.append(m)
-    for m in mentions:
-        _attach_cues(m, text, norm, cues)
+    lasts = [_attach_cues(m, text, norm, cues) for m in mentions]
     _coordinated_regions(mentions, text, norm, cues)
     for a, b in zip(mentions, mentions[1:]):
         gap = text[a.end : b.start]
@@ -501,7 +568,7 @@ def find_mentions(text: str, gaz: Gazetteer, norm: str | None = None, folded: st
         elif len(gap) <= 20 and _part_of(norm, a, b, cues):
             a.near_start = b.start  # "the Kyivskyi district of Kharkiv": a part of the next place
     _metonymy(mentions, text, norm, cues)
-    extra = _relatives(mentions, text, norm, cues)
+    extra = _relatives(mentions, text, norm, cues, lasts)
     mentions.extend(extra)
     mentions.extend(persons)
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -535,7 +602,9 @@ def _first_word(s: str) -> str:
 _REGION_LINKS = frozenset(("de", "d", "du", "of"))  # the last word of every "région de" / "oblast of"
 
 
-def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> None:
+def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> str:
+    """Set the mention's kind and country cues (and widen its span over a region word); return the word
+    just before the name (for _relatives)."""
     before = norm[max(0, m.name_start - _WINDOW) : m.name_start]
     after = norm[m.name_end : m.name_end + _WINDOW]
     last = _last_word(before)
@@ -554,7 +623,7 @@ def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> None:
             m.plural_region = True
         else:
             _set_span(m, text, m.name_start - len(before) + r.start("cue"), m.end)
-        return
+        return last
     r = cues.region_after.search(after) if after else None
     if r:
         m.kind_cue = "region"
@@ -563,7 +632,7 @@ def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> None:
             m.plural_region = True
         else:
             _set_span(m, text, m.start, m.name_end + r.end("cue"))
-        return
+        return last
     for pattern, side in ((cues.kind_before, "before"), (cues.kind_after, "after")):
         if not (before if side == "before" else after) or (side == "before" and last not in cues.gate_kind):
             continue
@@ -580,7 +649,8 @@ def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> None:
             _set_span(m, text, m.name_start - len(before) + r.start("cue"), m.end)
         elif extend:
             _set_span(m, text, m.start, m.name_end + r.end("cue"))
-        return
+        return last
+    return last
 
 
 _GAP_COORD = re.compile(r"^\s*(?:,\s*)?(?:(?:and|et|ou|or)\s+)?(?:(?:de\s+|d['’]|the\s+))?$")
@@ -653,13 +723,13 @@ def _metonymy(mentions: list[Mention], text: str, norm: str, cues: Cues) -> None
         mentions[i].metonymic = v == "actor"
 
 
-def _relatives(mentions: list[Mention], text: str, norm: str, cues: Cues) -> list[Mention]:
+def _relatives(mentions: list[Mention], text: str, norm: str, cues: Cues, lasts: list[str]) -> list[Mention]:
+    """Relative locations before the mentions; lasts[i]: the word just before mentions[i]'s name."""
     out = []
-    for m in mentions:
-        before = norm[max(0, m.name_start - _WINDOW) : m.name_start]
-        last = _last_word(before)
+    for m, last in zip(mentions, lasts):
         if last not in cues.last_before:
             continue
+        before = norm[max(0, m.name_start - _WINDOW) : m.name_start]
         # A distance needs its unit in the window ("8 km au nord de"): a substring test before the regex.
         r = cues.relative.search(before) if any(u in before for u in cues.units) else None
         if not r:

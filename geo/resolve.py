@@ -57,7 +57,6 @@ import re
 from functools import lru_cache
 
 import numpy as np
-from geopy.distance import distance as geodesic
 
 from geo.gazetteer import Gazetteer, Place, load_gazetteer
 from geo.matcher import CUES_DIR, Mention, find_mentions, fold_for_matching, normalise
@@ -507,25 +506,34 @@ def _same_referent(items: list[_Item]) -> None:
 
 
 _RELATIVE_POINTS: dict[tuple, tuple[float, float]] = {}
-_GEODESIC = geodesic()  # one instance: building its ellipsoid's series per call cost more than the Direct problem
+
+
+@lru_cache(maxsize=1)
+def _geodesic():
+    """One geopy geodesic (building its ellipsoid's series per call cost more than the Direct problem),
+    imported on first use: importing geopy imports all its online geocoders, a tenth of a second."""
+    from geopy.distance import geodesic
+
+    return geodesic()
 
 
 def _relative_point(anchor: Place, km: float, bearing: float) -> tuple[float, float]:
     key = (anchor.lat, anchor.lon, km, bearing)
     got = _RELATIVE_POINTS.get(key)
     if got is None:
-        dest = _GEODESIC.destination((anchor.lat, anchor.lon), bearing, distance=km)
+        dest = _geodesic().destination((anchor.lat, anchor.lon), bearing, distance=km)
         got = _RELATIVE_POINTS[key] = (dest.latitude, dest.longitude)
     return got
 
 
-def _relative_bonus(items: list[_Item], rel_items: list[tuple[int, Mention]], texts: list[str]) -> None:
+def _relative_bonus(items: list[_Item], rel_items: list[tuple[int, Mention]], texts: list[str],
+                    first_at: dict[tuple[int, int], _Item]) -> None:
     """'X, à 8 km au nord de Y': X's candidates near the computed point score higher."""
     by_text: dict[int, list[_Item]] | None = None
     for ti, rm in rel_items:
         if rm.relative.km == 0:  # "near X": no offset to place anything by
             continue
-        anchor = _anchor_item(items, ti, rm)
+        anchor = _anchor_item(items, ti, rm, first_at)
         if anchor is None or anchor.choice is None or _point(anchor.choice) is None:
             continue
         target = _relative_point(anchor.choice, rm.relative.km, rm.relative.bearing)
@@ -542,10 +550,11 @@ def _relative_bonus(items: list[_Item], rel_items: list[tuple[int, Mention]], te
                     it.scores[k] += 3.0
 
 
-def _anchor_item(items: list[_Item], ti: int, rm: Mention) -> _Item | None:
+def _anchor_item(items: list[_Item], ti: int, rm: Mention, first_at: dict[tuple[int, int], _Item]) -> _Item | None:
+    """The item a relative location is measured from; first_at: (update, start) → the first item there."""
     rel = rm.relative
     if rel.anchor_start >= 0:
-        return next((it for it in items if it.text_index == ti and it.m.start == rel.anchor_start), None)
+        return first_at.get((ti, rel.anchor_start))
     before = [it for it in items if it.text_index == ti and it.m.end <= rm.start and it.choice is not None
               and it.choice.kind == rel.anchor_kind]
     return before[-1] if before else None
@@ -629,7 +638,7 @@ def resolve_mentions(per_text: list[list[Mention]], texts: list[str], gaz: Gazet
     norms = _LazyNorms(texts, norms)
     all_starts = []
     for ti, ms in enumerate(per_text):
-        starts = _sentence_starts(texts[ti])
+        starts = _sentence_starts(texts[ti]) if ms else []  # (an update without a place needs none)
         all_starts.append(starts)
         for m in ms:
             if m.metonymic or m.person:
@@ -650,6 +659,9 @@ def resolve_mentions(per_text: list[list[Mention]], texts: list[str], gaz: Gazet
             district = pplx and bool(_DISTRICT.search(texts[ti], max(0, m.start - 20), m.end + 12))
             items.append(_Item(m, ti, bisect.bisect_right(starts, m.start), cands, district, pplx, known))
     anchors = {(ti, rm.relative.anchor_start) for ti, rm in rel_items}
+    first_at: dict[tuple[int, int], _Item] = {}
+    for it in reversed(items):  # the first item at a start wins, as a scan in order would find it
+        first_at[(it.text_index, it.m.start)] = it
     for it in items:
         if (it.text_index, it.m.start) in anchors:
             it.supported = True
@@ -666,7 +678,7 @@ def resolve_mentions(per_text: list[list[Mention]], texts: list[str], gaz: Gazet
         it.choice, conf = _pick(it)
         it.weight = conf
     _same_referent(items)
-    _relative_bonus(items, rel_items, texts)
+    _relative_bonus(items, rel_items, texts, first_at)
     _one_sense(items)
     out: list[list[PlaceMention]] = [[] for _ in per_text]
     for it in items:
@@ -681,7 +693,7 @@ def resolve_mentions(per_text: list[list[Mention]], texts: list[str], gaz: Gazet
             conf *= 0.3  # a surname or common word that is also a village: only context makes it a place
         out[it.text_index].append(_mention_record(it, choice, conf))
     for ti, rm in rel_items:
-        anchor = _anchor_item(items, ti, rm)
+        anchor = _anchor_item(items, ti, rm, first_at)
         if rm.relative.km == 0 and (anchor is None or anchor.choice is None
                                     or anchor.choice.kind not in ("settlement", "feature")):
             continue  # "near the Kursk region", "near Ukraine": the region or country says it all

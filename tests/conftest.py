@@ -1,14 +1,20 @@
 """Shared fixtures: a small synthetic events database (written through liveblog.store)."""
 from __future__ import annotations
 
+import os
+import tempfile
 from contextlib import closing
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from liveblog import store
 from liveblog.records import EVENT_COLUMNS
+
+# The gazetteer cache (geo.gazetteer.cached) of the tests and of the processes they start: out of the user's home.
+os.environ.setdefault("CONFLICT_MAP_CACHE", str(Path(tempfile.gettempdir()) / "conflict-map-test-cache"))
 
 # (place, admin1, country, lat, lon, geo_precision)
 _PLACES = [

@@ -188,3 +188,10 @@ def _tiny_gazetteer(keys):
 def test_a_hit_key_is_the_key_whose_spelling_matched(keys, expected):
     hits = matcher.raw_hits("Frappes sur Idlib hier et Idlib Rif.", _tiny_gazetteer(keys))
     assert hits and all(key == expected for _, _, key in hits)
+
+
+def test_a_spelling_longer_than_its_key_spans_the_whole_name():
+    # "ﬁ" (one character) capitalises to "FI" (two): the hit must cover the spelling, not the key's length.
+    text = "Frappes sur FIlatova hier, puis sur Nova FIlatova."
+    hits = matcher.raw_hits(text, _tiny_gazetteer(["ﬁlatova", "nova ﬁlatova"]))
+    assert [(text[s:e], key) for s, e, key in hits] == [("FIlatova", "ﬁlatova"), ("Nova FIlatova", "nova ﬁlatova")]
