@@ -12,6 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -50,8 +51,7 @@ class ActorEntry:
     surface: str
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: an update makes dozens, and a frozen dataclass is slow to build
     start: int
     end: int
     entry: ActorEntry
@@ -93,21 +93,23 @@ class ActorLexicon:
             by_key.setdefault(" ".join(fold(entry.surface).split()), []).append(entry)
         for key, group in by_key.items():
             group.sort(key=lambda e: _KIND_RANK.get(e.kind, 9))
-            self.automaton.add_word(key, (len(key), tuple(group)))
+            self.automaton.add_word(key, (len(key), tuple((e, e.surface.isupper()) for e in group)))
         self.automaton.make_automaton()
 
     def mentions(self, text: str, folded: str | None = None) -> list[Mention]:
         """Longest non-overlapping actor mentions at word boundaries, in text order."""
         folded = fold(text) if folded is None else folded
+        n = len(folded)
         found = []
         # iter_long: leftmost-longest, non-overlapping (the longer "ministère russe de la Défense" wins).
         for end_index, (length, group) in self.automaton.iter_long(folded):
-            start, end = end_index - length + 1, end_index + 1
-            if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
+            end = end_index + 1
+            start = end - length
+            if (start and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum()):
                 continue
-            for entry in group:  # kinds in _KIND_RANK order: the speaker reading of "Russia" first
+            for entry, capitals in group:  # kinds in _KIND_RANK order: the speaker reading of "Russia" first
                 # Capitals-only surfaces (UN, EU, US, SBU) must not match the words "un", "us".
-                if entry.surface.isupper() and text[start:end] != entry.surface:
+                if capitals and text[start:end] != entry.surface:
                     continue
                 found.append(Mention(start, end, entry))
                 break
@@ -143,7 +145,8 @@ class TermIndex:
             table.setdefault(key.rstrip("*") if stem else key, set()).add((kind, stem))
         self.automaton = ahocorasick.Automaton()
         for key, kinds in table.items():
-            self.automaton.add_word(key, (len(key), tuple(sorted(kinds))))
+            entries = tuple((kind, stem, _SCANNED_GROUPS[kind]) for kind, stem in sorted(kinds))
+            self.automaton.add_word(key, (len(key), entries))
         self.automaton.make_automaton()
 
     def find(self, folded: str) -> dict[str, list[tuple[str, int, int]]]:
@@ -151,17 +154,21 @@ class TermIndex:
         n = len(folded)
         found: dict[str, list[tuple[int, int, str]]] = {}
         for end_index, (length, kinds) in self.automaton.iter(folded):
-            start, end = end_index - length + 1, end_index + 1
+            end = end_index + 1
+            start = end - length
             if start and folded[start - 1].isalnum():
                 continue
-            for kind, stem in kinds:
+            for kind, stem, group in kinds:
                 stop = end
                 if stem:
                     while stop < n and folded[stop].isalnum():
                         stop += 1
                 elif stop < n and folded[stop].isalnum():
                     continue
-                found.setdefault(_SCANNED_GROUPS[kind], []).append((start, -stop, kind))
+                hits = found.get(group)
+                if hits is None:
+                    hits = found[group] = []
+                hits.append((start, -stop, kind))
         out = {}
         for group, hits in found.items():
             hits.sort()
@@ -227,8 +234,7 @@ def cue_lexicon(lang: str) -> CueLexicon | None:
 # ---------------------------------------------------------------- speakers
 
 
-@dataclass(frozen=True)
-class Speaker:
+class Speaker(NamedTuple):  # tuples, like Mention: one or two per claim
     actor: str
     detail: str
     continuation: bool  # the previous speaker again (pronoun, anaphor)
@@ -237,8 +243,7 @@ class Speaker:
     person: bool = False
 
 
-@dataclass(frozen=True)
-class _Previous:
+class _Previous(NamedTuple):
     actor: str
     detail: str
     event_date: date | None
@@ -315,7 +320,10 @@ def _resolve(m: Mention, mentions: list[Mention], text: str) -> tuple[str, str] 
 
 @dataclass(frozen=True)
 class _Scan:
-    """One update, scanned once: folded text, non-statements blanked, cue / type hits and actor mentions."""
+    """One update, scanned once: folded text, non-statements blanked, cue / type hits and actor mentions.
+
+    The *_starts lists hold where each hit or mention starts, so that a sentence finds its own by bisection.
+    """
 
     text: str
     folded: str
@@ -325,6 +333,9 @@ class _Scan:
     denials: list[int]
     mentions: list[Mention]
     cue_lex: CueLexicon
+    cue_starts: list[int]
+    type_starts: list[int]
+    mention_starts: list[int]
 
     @classmethod
     def of(cls, text: str, lang: str, cues: CueLexicon) -> "_Scan":
@@ -341,31 +352,32 @@ class _Scan:
                 return hits
             return [h for h in hits if not any(m[1] < h[2] and h[1] < m[2] for m in masks)]
 
+        cue_hits, type_hits = unmasked("cue"), unmasked("type")
+        mentions = actor_lexicon(lang).mentions(text, folded)
         return cls(
             text,
             folded,
             masked,
-            unmasked("cue"),
-            unmasked("type"),
+            cue_hits,
+            type_hits,
             [h[1] for h in unmasked("denial")],
-            actor_lexicon(lang).mentions(text, folded),
+            mentions,
             cues,
+            [h[1] for h in cue_hits],
+            [h[1] for h in type_hits],
+            [m.start for m in mentions],
         )
 
 
-def _within(hits: list[tuple[str, int, int]], s0: int, s1: int) -> list[tuple[str, int, int]]:
-    lo = bisect_left(hits, s0, key=_hit_start)
+def _within(hits: list[tuple[str, int, int]], starts: list[int], s0: int, s1: int) -> list[tuple[str, int, int]]:
+    """The hits inside [s0, s1); hits do not overlap and come in text order, starts[i] = hits[i] start."""
     out = []
-    for hit in hits[lo:]:
+    for hit in hits[bisect_left(starts, s0):]:
         if hit[1] >= s1:
             break
         if hit[2] <= s1:
             out.append(hit)
     return out
-
-
-def _hit_start(hit: tuple[str, int, int]) -> int:
-    return hit[1]
 
 
 def find_speaker(scan: _Scan, sentence: Sentence, cues: CueLexicon, history: list[_Previous]) -> Speaker | None:
@@ -374,14 +386,14 @@ def find_speaker(scan: _Scan, sentence: Sentence, cues: CueLexicon, history: lis
     history: the update's earlier claims, oldest first; pronouns and anaphors refer back to them.
     """
     s0, s1 = sentence.start, sentence.end
-    cue_hits = [(kind, cs - s0, ce - s0) for kind, cs, ce in _within(scan.cues, s0, s1)]
+    cue_hits = [(kind, cs - s0, ce - s0) for kind, cs, ce in _within(scan.cues, scan.cue_starts, s0, s1)]
     if initial := cues.source_initial.match(scan.masked, s0, s1):
         cue_hits.insert(0, ("source", initial.start() - s0, initial.end() - s0))
     if not cue_hits:
         return None
     sent = scan.masked[s0:s1]
     mentions = scan.mentions
-    lo, hi = bisect_left(mentions, s0, key=_start), bisect_left(mentions, s1, key=_start)
+    lo, hi = bisect_left(scan.mention_starts, s0), bisect_left(scan.mention_starts, s1)
     speakers = [m for m in mentions[lo:hi] if m.end <= s1 and _is_speaker(m, scan.folded, cues)]
     for kind, cs, ce in cue_hits:
         if kind != "source" and _negated(sent[max(0, cs - 30):cs], cues):
@@ -390,10 +402,6 @@ def find_speaker(scan: _Scan, sentence: Sentence, cues: CueLexicon, history: lis
         if found is not None:
             return found
     return None
-
-
-def _start(m: Mention) -> int:
-    return m.start
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:«»“”\"()]")
@@ -492,7 +500,7 @@ def _claim_type(scan: _Scan, s0: int, s1: int, skip: tuple[int, int], fallback: 
             return "denial"
     lo, hi = skip[0] + s0, skip[1] + s0
     first: dict[str, tuple[int, int]] = {}
-    for name, start, end in _within(scan.types, s0, s1):
+    for name, start, end in _within(scan.types, scan.type_starts, s0, s1):
         if not lo <= start < hi and name not in first:
             first[name] = (start, start - end)
     if not first:
@@ -534,6 +542,16 @@ def _body_sentences(sentences: list[Sentence], headline: str, text: str) -> list
     return out
 
 
+def _figures(scan: _Scan, sentence: Sentence, lang: str) -> dict:
+    """extract_figures of the sentence, fed the update's folded text cut to it rather than folding it again.
+
+    The cut is fold(sentence) unless a capital sigma is in it: lower() reads Σ by its context (final ς).
+    """
+    s0, s1 = sentence.start, sentence.end
+    folded = scan.folded[s0:s1] if "Σ" not in sentence.text and scan.text[s0:s1] == sentence.text else None
+    return extract_figures(sentence.text, lang, folded)
+
+
 def _adjacent(text: str, previous: _Previous, sentence: Sentence) -> bool:
     """The previous claim's sentence ends right before this one (only spaces between)."""
     return previous.sentence_end >= 0 and not text[previous.sentence_end:sentence.start].strip()
@@ -569,18 +587,19 @@ def extract_claims(
             when, precision = with_precision(date_in(dates, 0, len(headline), lang, published), published)
             history.append(_Previous(speaker.actor, speaker.detail, when, precision, "statement", speaker.surface))
     claims = []
+    outlet_folded = fold(outlet) if outlet and len(outlet) > 2 else None
     for sentence in _body_sentences(sentences, headline, text):
         s0, s1 = sentence.start, sentence.end
         speaker = find_speaker(scan, sentence, cues, history)
         if speaker is None:
             if unattributed:
                 own = bool(cues.outlet_self.search(scan.masked, s0, s1)) or bool(
-                    outlet and len(outlet) > 2 and fold(outlet) in scan.folded[s0:s1])
+                    outlet_folded and outlet_folded in scan.folded[s0:s1])
                 kind = _claim_type(scan, s0, s1, (0, 0), "statement" if own else "")
                 if kind:
                     when, precision = with_precision(date_in(dates, s0, s1, lang, published), published)
                     claims.append(Claim(sentence.text, s0, s1, "Other" if own else "reported", outlet or "", kind,
-                                        when, precision, figures=extract_figures(sentence.text, lang)))
+                                        when, precision, figures=_figures(scan, sentence, lang)))
             continue
         previous = history[-1] if history else None
         same = speaker.continuation or (previous is not None and previous.detail == speaker.detail)
@@ -599,6 +618,6 @@ def extract_claims(
             when, precision = previous.event_date, previous.precision
         actor = speaker.actor if speaker.actor in ACTORS else "Other"
         claims.append(Claim(sentence.text, s0, s1, actor, speaker.detail, kind, when, precision,
-                            figures=extract_figures(sentence.text, lang)))
+                            figures=_figures(scan, sentence, lang)))
         history.append(_Previous(actor, speaker.detail, when, precision, kind, speaker.surface, s1))
     return claims

@@ -1,13 +1,14 @@
 """Event dates: the day a sentence's claim is about, read relative to the publication date.
 
 Language knowledge (weekday, month and relative-day words, words that block a date) lives in
-lexicons/dates_<lang>.tsv; this module turns it into one candidate regex per language, so the
-cost per sentence is one regex scan. Explicit dates are decoded from the regex groups directly:
-dateparser would parse the same span far slower and adds nothing once day, month and year are captured.
+lexicons/dates_<lang>.tsv; this module turns it into one candidate regex per language, run once per
+update and only where a cheap scan says a date may start. Explicit dates are decoded from the regex groups
+directly: dateparser would parse the same span far slower and adds nothing once day, month and year are captured.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -69,7 +70,9 @@ class DateLexicon:
     months: dict[str, int]
     relative: dict[str, int]
     candidates: re.Pattern
+    starts: re.Pattern  # where a candidate may start (see starts_pattern)
     night_range: re.Pattern
+    night_heads: tuple[str, ...]  # a night range needs one of these in the text (see literal_heads)
     block_before: re.Pattern
     block_after: re.Pattern
     clause_block: re.Pattern
@@ -97,6 +100,9 @@ def date_lexicon(lang: str) -> DateLexicon | None:
         rf"(?<!\w)(?:{explicit}|(?P<night>{alternation(get('night'))})|(?P<rel>{alternation(get('relative'))})"
         rf"|(?P<wd>{wd}))(?!\w)"
     )
+    # Every candidate opens with a digit, "le"/"the" before a day number, or a lexicon surface.
+    starts = starts_pattern([r"\d", r"(?:le|the)\s+\d"] + [surface_regex(s) for kind in ("weekday", "month", "night",
+                                                                                   "relative") for s in get(kind)])
     night_range = re.compile(
         rf"(?<!\w){alternation(get('night_of'))}\s+(?:{wd})\s+{alternation(get('night_to'))}\s+(?P<to>{wd})(?!\w)"
     )
@@ -109,11 +115,48 @@ def date_lexicon(lang: str) -> DateLexicon | None:
         months={k: int(v) for k, v in get("month").items()},
         relative={k: int(v) for k, v in get("relative").items()},
         candidates=candidates,
+        starts=starts,
         night_range=night_range,
+        night_heads=literal_heads(get("night_of")),
         block_before=block_before,
         block_after=block_after,
         clause_block=clause_block,
     )
+
+
+def starts_pattern(openings: list[str]) -> re.Pattern:
+    """Where a match of a (?<!\\w)-anchored pattern may start, given the regexes its matches open with.
+
+    Run on " " + text: a match is the non-word character before the start, so its start() is the start in
+    text. Opening with that character lets the regex engine skip at C speed to the few places a word
+    begins, where trying the full pattern at every position costs an alternation per word.
+    """
+    return re.compile(r"\W(?=" + "|".join(f"(?:{o})" for o in openings) + ")") if openings else re.compile("(?!)")
+
+
+def find_from(pattern: re.Pattern, starts: re.Pattern, text: str) -> list[re.Match]:
+    """The same matches as pattern.finditer(text), trying the pattern only where starts (see starts_pattern)
+    says one may begin; pattern must not match the empty string."""
+    found, end = [], 0
+    for c in starts.finditer(" " + text):
+        at = c.start()
+        if at >= end and (m := pattern.match(text, at)):
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def literal_heads(surfaces) -> tuple[str, ...]:
+    """The literal text each lexicon surface (folded) opens with: a match of their alternation needs one of
+    them in the text. An empty tuple (no surfaces, or one opening with no literal) means "cannot tell"."""
+    heads = []
+    for s in surfaces:
+        words = fold(s).split()
+        head = words[0].rstrip("*").split("'")[0] if words else ""
+        if not head:
+            return ()
+        heads.append(head)
+    return tuple(heads)
 
 
 def _last_weekday(weekday: int, base: date) -> date:
@@ -165,13 +208,18 @@ class DateHits:
     text: str
     ranges: list[re.Match]  # "nuit de dimanche à lundi"
     candidates: list[re.Match]
+    starts: list[int]  # where each candidate starts: a sentence finds its own by bisection
 
 
 def date_hits(folded: str, lang: str) -> DateHits | None:
     lex = date_lexicon(lang)
     if lex is None:
         return None
-    return DateHits(folded, list(lex.night_range.finditer(folded)), list(lex.candidates.finditer(folded)))
+    ranges = []
+    if not lex.night_heads or any(h in folded for h in lex.night_heads):
+        ranges = list(lex.night_range.finditer(folded))
+    candidates = find_from(lex.candidates, lex.starts, folded)
+    return DateHits(folded, ranges, candidates, [m.start() for m in candidates])
 
 
 def date_in(hits: DateHits | None, s0: int, s1: int, lang: str, published: datetime | date | None) -> date | None:
@@ -184,8 +232,11 @@ def date_in(hits: DateHits | None, s0: int, s1: int, lang: str, published: datet
     for m in hits.ranges:
         if s0 <= m.start() and m.end() <= s1 and base is not None and not _blocked(lex, text, s0, s1, *m.span()):
             return _last_weekday(lex.weekdays[_norm_key(m.group("to"))], base)
-    for m in hits.candidates:
-        if m.start() < s0 or m.end() > s1 or _blocked(lex, text, s0, s1, *m.span()):
+    # Candidates do not overlap and come in text order: from the first at s0 on, until one starts at s1.
+    for m in hits.candidates[bisect_left(hits.starts, s0):]:
+        if m.start() >= s1:
+            break
+        if m.end() > s1 or _blocked(lex, text, s0, s1, *m.span()):
             continue
         if m.group("month") or m.group("month2"):
             found = _explicit(lex, m, base)

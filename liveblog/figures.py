@@ -18,7 +18,7 @@ from liveblog.dates import LEXICONS, alternation, fold, read_tsv
 _BEFORE = 45  # characters before a number in which its outcome verb is looked for ("a abattu ce mardi 25 …")
 _AFTER = 70  # … and after it ("25 drones lancés dans la nuit ont été abattus")
 _DIGIT = re.compile(r"\d")
-_WORDS = re.compile(r"\w+")
+_WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CLAUSE = re.compile(r"[,;:.!?()]|\s[-–—]\s")
 # What may follow a counted number besides an object, outcome or unit: words that keep the clause going.
@@ -49,6 +49,7 @@ class FigureLexicon:
     glue: re.Pattern
     numeral: re.Pattern  # digits, where a figure may start
     word_numbers: dict[str, tuple[str, ...]]  # first word → number-word surfaces starting with it, longest first
+    first_words: re.Pattern  # the keys of word_numbers found as whole words (\w+ tokens): see _whole_words
     strong_words: frozenset[str]  # first words of number words other than "one": a cheap test before any regex
     weak_words: frozenset[str]  # "un", "une", "one", "a": a figure only with an outcome word in the sentence
 
@@ -79,7 +80,12 @@ def figure_lexicon(lang: str) -> FigureLexicon | None:
     for pair, name in get("field").items():
         obj, out = pair.split(":")
         fields[(obj, out)] = name
-    thousands = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)" + (r"|\d{1,3}(?:,\d{3})+(?!\d)" if lang == "en" else "")
+    word_numbers = {first: tuple(sorted((k for k in get("number") if k.split()[0] == first), key=len, reverse=True))
+                    for first in {k.split()[0] for k in get("number")}}
+    # A number not glued to a word or a decimal mark; "1 250" (and "1,250" in English) is one number. The
+    # pattern opens with the first digit (the regex engine then skips at C speed to the digits) and checks
+    # the character before it with a look-behind: the same matches as (?<![\w.,])(?:\d{1,3}(?:…)+|\d+…).
+    thousands = r"\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?!\d)" + (r"|\d{0,2}(?:,\d{3})+(?!\d)" if lang == "en" else "")
     return FigureLexicon(
         numbers={k: int(v) for k, v in get("number").items()},
         number_words=re.compile(rf"(?<!\w){alternation(get('number'))}(?!\w)"),
@@ -98,12 +104,23 @@ def figure_lexicon(lang: str) -> FigureLexicon | None:
         subset_after=word("subset"),
         total=word("total"),
         glue=re.compile(rf"(?:{_GLUE.get(lang, '(?!)')})(?!\w)"),
-        numeral=re.compile(rf"(?<![\w.,])(?:{thousands}|\d+(?:[.,]\d+)?)(?![\w-]|[:h]\d)"),
-        word_numbers={first: tuple(sorted((k for k in get("number") if k.split()[0] == first), key=len, reverse=True))
-                      for first in {k.split()[0] for k in get("number")}},
+        numeral=re.compile(rf"\d(?<![\w.,]\d)(?:{thousands}|\d*(?:[.,]\d+)?)(?![\w-]|[:h]\d)"),
+        word_numbers=word_numbers,
+        first_words=_whole_words(word_numbers),
         strong_words=frozenset(k.split()[0] for k, v in get("number").items() if int(v) != 1),
         weak_words=frozenset(k.split()[0] for k, v in get("number").items() if int(v) == 1),
     )
+
+
+def _whole_words(words) -> re.Pattern:
+    """The words (those made of word characters only) where they are a whole \\w+ token, in text with a space
+    put before it: group 1 is the word, one character after where it starts in the text.
+
+    The pattern opens with the non-word character before the word, so the regex engine skips at C speed to
+    the few places a word can start: far faster than a (?<!\\w)(?:…) alternation or a look-up per token.
+    """
+    keys = sorted((w for w in words if _WORD.fullmatch(w)), key=lambda w: (-len(w), w))
+    return re.compile(r"\W(?=(" + "|".join(map(re.escape, keys)) + r")(?!\w))" if keys else "(?!)")
 
 
 def _value(token: str, lex: FigureLexicon, lang: str) -> float | None:
@@ -142,18 +159,24 @@ def _clause_end(text: str, pos: int, hi: int) -> int:
     return m.start() if m else hi
 
 
-def extract_figures(sentence: str, lang: str) -> dict[str, int | float]:
-    """The figures one sentence states, e.g. {"killed": 2, "wounded": 12, "drones_shot_down": 25}."""
+def extract_figures(sentence: str, lang: str, folded: str | None = None) -> dict[str, int | float]:
+    """The figures one sentence states, e.g. {"killed": 2, "wounded": 12, "drones_shot_down": 25}.
+
+    folded: fold(sentence), when the caller has it (cut from its update's folded text).
+    """
     lex = figure_lexicon(lang)
     if lex is None or not sentence:
         return {}
-    text = fold(sentence)
-    # Most sentences state no number: find out with a set test before running any regex.
-    if not _DIGIT.search(text):
-        words = set(_WORDS.findall(text))
-        if words.isdisjoint(lex.strong_words) and (words.isdisjoint(lex.weak_words) or not lex.outcome_re.search(text)):
-            return {}
-    numbers = sorted([*lex.numeral.finditer(text), *_number_words(lex, text)], key=lambda n: n.start())
+    text = fold(sentence) if folded is None else folded
+    # Most sentences state no number: find out from the words a number can start with, (start, word), and
+    # whether there is a digit, before running any other regex.
+    words = [(w.start(), w.group(1)) for w in lex.first_words.finditer(" " + text)]
+    digit = _DIGIT.search(text)
+    if not digit and all(w not in lex.strong_words for _, w in words) and (
+            all(w not in lex.weak_words for _, w in words) or not lex.outcome_re.search(text)):
+        return {}
+    numerals = list(lex.numeral.finditer(text, digit.start())) if digit else []
+    numbers = sorted([*numerals, *_number_words(lex, text, words)], key=lambda n: n.start())
     out: dict[str, int | float] = {}
     previous_object: str | None = None
     previous_outcome: str | None = None
@@ -186,7 +209,9 @@ def extract_figures(sentence: str, lang: str) -> dict[str, int | float]:
             previous_end = unit.end()
             continue
         obj, outcome_here = None, None
-        subset = bool(lex.subset_before.search(text, max(previous_end, m.start() - 20), m.start()))
+        # Is the number a part of the one before ("dont 13", "13 of which")? A word before it is only looked
+        # for when the answer is used (None: not looked at yet).
+        subset: bool | None = None
         if s := lex.subset_after.match(text, pos):
             subset, pos = True, _skip(text, s.end())
         if (t := lex.total.match(text, pos)) and i + 1 < len(numbers) and _skip(text, t.end()) == numbers[i + 1].start():
@@ -198,8 +223,11 @@ def extract_figures(sentence: str, lang: str) -> dict[str, int | float]:
                 outcome_here = _stems(lex.outcomes, o.group())
             else:
                 obj = _object_after(lex, text, pos)
-        if obj is None and subset and previous_object:
-            obj = previous_object  # "dont 13 abattus", "90 of which were shot down"
+        if obj is None and previous_object:
+            if subset is None:
+                subset = _subset_before(lex, text, previous_end, m.start())
+            if subset:
+                obj = previous_object  # "dont 13 abattus", "90 of which were shot down"
         if obj is None and outcome_here is None and _YEAR.fullmatch(m.group()):
             previous_end = m.end()
             continue  # "depuis février 2022"
@@ -222,6 +250,8 @@ def extract_figures(sentence: str, lang: str) -> dict[str, int | float]:
             # "a abattu 25 drones lancés …", "killed at least 12 people and wounded 30": a verb just before the
             # number governs it; else the verb after it ("deux personnes ont été tuées").
             outcome = before if before and (after is None or m.start() - b_end < 25) else after
+            if outcome is None and subset is None:
+                subset = _subset_before(lex, text, previous_end, m.start())
             if outcome is None and subset:
                 outcome = previous_outcome  # "105 drones downed, including 35 over Moscow"
         if obj is None and outcome is None:
@@ -235,6 +265,10 @@ def extract_figures(sentence: str, lang: str) -> dict[str, int | float]:
         previous_object, previous_outcome = obj or previous_object, outcome or previous_outcome
         previous_end = m.end()
     return out
+
+
+def _subset_before(lex: FigureLexicon, text: str, previous_end: int, start: int) -> bool:
+    return bool(lex.subset_before.search(text, max(previous_end, start - 20), start))
 
 
 @dataclass(frozen=True)
@@ -255,15 +289,15 @@ class _Found:
         return self.text
 
 
-def _number_words(lex: FigureLexicon, text: str) -> list[_Found]:
-    """Number words ("deux", "une dizaine", "a dozen") by a dictionary look-up per word: no big regex."""
+def _number_words(lex: FigureLexicon, text: str, words: list[tuple[int, str]]) -> list[_Found]:
+    """Number words ("deux", "une dizaine", "a dozen") from the first words found (start, word) in text."""
     found = []
-    for w in _WORDS.finditer(text):
-        for surface in lex.word_numbers.get(w.group(), ()):
-            end = w.start() + len(surface)
-            if text.startswith(surface, w.start()) and (end == len(text) or not text[end].isalnum()):
-                if not found or found[-1].stop <= w.start():
-                    found.append(_Found(w.start(), end, surface))
+    for start, word in words:
+        for surface in lex.word_numbers[word]:
+            end = start + len(surface)
+            if text.startswith(surface, start) and (end == len(text) or not text[end].isalnum()):
+                if not found or found[-1].stop <= start:
+                    found.append(_Found(start, end, surface))
                 break
     return found
 

@@ -275,13 +275,18 @@ def _furniture() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _furniture_prefixes() -> tuple[str, ...]:
+    return tuple(sorted(_furniture()["prefix"]))  # str.startswith tries a tuple of prefixes in one call
+
+
 def _is_furniture(line: str) -> str | None:
     """"line" / "next" (this line and the next are furniture) / None."""
     s = " ".join(line.split()).lower()
     f = _furniture()
     if s in f["next"]:
         return "next"
-    if s in f["line"] or any(s.startswith(p) for p in f["prefix"]):
+    if s in f["line"] or s.startswith(_furniture_prefixes()):
         return "line"
     return None
 
@@ -487,7 +492,7 @@ class _PageReader(HTMLParser):
             self.doc.meta["canonical"] = a["href"]
         if tag in VOID_TAGS:
             return
-        skipped = tag in SKIP_TAGS or bool(AD_CLASS.search(a.get("class") or "")) or bool(AD_CLASS.search(a.get("id") or ""))
+        skipped = tag in SKIP_TAGS or any(AD_CLASS.search(a[k]) for k in ("class", "id") if a.get(k))
         self.stack.append((tag, skipped))
         if skipped:
             self.skip += 1

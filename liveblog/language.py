@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,16 +37,34 @@ def _index() -> dict[str, tuple[str, ...]]:
     return out
 
 
+_CACHE_LIMIT = 200_000  # distinct tokens remembered; the cache is emptied past this, so memory stays bounded
+_token_codes: dict[str, tuple[str, ...]] = {}
+
+
+def _codes(token: str) -> tuple[str, ...]:
+    """The languages each word of a whitespace-separated token counts for (a language once per word)."""
+    index = _index()
+    out: tuple[str, ...] = ()
+    for w in _WORD.findall(token):
+        out += index.get(w) or index.get(w.rstrip("’'")) or ()
+    return out
+
+
 def detect_language(text: str) -> str:
     """Return the ISO code whose function words are clearly most frequent, else "und"."""
     lists = stopwords()
-    index = _index()
     hits = dict.fromkeys(lists, 0)
-    for w, n in Counter(_WORD.findall(text[:SAMPLE_CHARS].lower())).items():
-        codes = index.get(w) or index.get(w.rstrip("’'"))
-        if codes:
-            for code in codes:
-                hits[code] += n
+    # Words never span white space, so the text is read token by token and what each token counts for is
+    # remembered: tokens recur from text to text, and a dict look-up is far cheaper than a regex pass.
+    cache = _token_codes
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    for token in text[:SAMPLE_CHARS].lower().split():
+        codes = cache.get(token)
+        if codes is None:
+            codes = cache[token] = _codes(token)
+        for code in codes:
+            hits[code] += 1
     if not hits:
         return "und"
     ranked = sorted(hits.items(), key=lambda kv: kv[1], reverse=True)

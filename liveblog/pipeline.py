@@ -13,7 +13,7 @@ from liveblog import store
 from liveblog.claims import extract_claims
 from liveblog.corroboration import group_id
 from liveblog.formats import FormatError, decode_bytes, parse_article
-from liveblog.records import Article, Claim, PlaceMention, UpdateResult
+from liveblog.records import Article, PlaceMention, UpdateResult
 from liveblog.segment import split_sentences
 
 SAMPLE_DIR = store.REPO_DIR / "data" / "sample"
@@ -37,17 +37,17 @@ def extract_article(article: Article, corrections: store.CorrectionIndex | None 
         claims = extract_claims(update.text, sentences, lang=article.lang, outlet=article.outlet,
                                 published=update.published or article.published, headline=update.headline,
                                 unattributed=True)
+        mapped = _mapped(places)
         for claim in claims:
-            claim.places = _places_in(claim, places)
+            claim.places = [i for i, start, end in mapped if claim.start <= start and end <= claim.end]
             claim.group_id = group_id(claim, places)
         results.append(UpdateResult(article, update, places, claims))
     return results
 
 
-def _places_in(claim: Claim, places: list[PlaceMention]) -> list[int]:
-    return [i for i, p in enumerate(places)
-            if claim.start <= p.start and p.end <= claim.end and p.name is not None
-            and p.country in MAPPED_COUNTRIES]
+def _mapped(places: list[PlaceMention]) -> list[tuple[int, int, int]]:
+    """(index, start, end) of the update's places a claim may be mapped to, picked once for all its claims."""
+    return [(i, p.start, p.end) for i, p in enumerate(places) if p.name is not None and p.country in MAPPED_COUNTRIES]
 
 
 def article_key(article: Article, content_hash: str) -> str:
@@ -64,16 +64,22 @@ def events_of(results: list[UpdateResult], key: str) -> list[dict]:
     for r in results:
         a, u = r.article, r.update
         published = u.published or a.published
+        published_at = published.isoformat(sep=" ") if published else None
+        prefix = f"{key}|{u.index}|"
         for claim in r.claims:
+            # What every row of the claim shares, computed once per claim rather than once per place.
+            event_date = claim.event_date.isoformat() if claim.event_date else None
+            figures = json.dumps(claim.figures, ensure_ascii=False, sort_keys=True) if claim.figures else "{}"
+            claim_prefix = f"{prefix}{claim.start}|"
             for i in claim.places or [None]:
                 p = r.places[i] if i is not None else None
-                ident = f"{key}|{u.index}|{claim.start}|{p.place_id or p.surface if p else ''}"
+                ident = f"{claim_prefix}{p.place_id or p.surface if p else ''}"
                 event_id = hashlib.sha1(ident.encode()).hexdigest()[:16]
                 rows[event_id] = {
                     "event_id": event_id,
-                    "event_date": claim.event_date.isoformat() if claim.event_date else None,
+                    "event_date": event_date,
                     "date_precision": claim.date_precision,
-                    "published_at": published.isoformat(sep=" ") if published else None,
+                    "published_at": published_at,
                     "actor": claim.actor,
                     "actor_detail": claim.actor_detail,
                     "claim_type": claim.type,
@@ -93,7 +99,7 @@ def events_of(results: list[UpdateResult], key: str) -> list[dict]:
                     "title": a.title,
                     "file": a.file,
                     "update_index": u.index,
-                    "figures": json.dumps(claim.figures, ensure_ascii=False, sort_keys=True),
+                    "figures": figures,
                     "group_id": claim.group_id,
                 }
     return list(rows.values())

@@ -40,10 +40,17 @@ def abbreviations() -> frozenset[str]:
     return load_word_list("segment_abbreviations.txt")
 
 
-def _quote_depth(text: str, start: int, end: int, depth: int) -> int:
-    """Quote nesting after reading text[start:end] from `depth` (« “ open, » close, ” / " toggle)."""
-    for m in _QUOTE_CHARS.finditer(text, start, end):
-        ch = m.group()
+def _quote_depth(quotes: list[tuple[int, str]], at: int, start: int, end: int, depth: int) -> tuple[int, int]:
+    """Quote nesting after reading text[start:end] from `depth` (« “ open, » close, ” / " toggle), and the
+    index of the first of `quotes` (the text's quote marks and line breaks, in order) not read yet.
+
+    Ranges come in text order and do not overlap, so one list of the text's quotes, read from `at` on,
+    serves them all (no regex pass per range)."""
+    n = len(quotes)
+    while at < n and quotes[at][0] < start:
+        at += 1
+    while at < n and quotes[at][0] < end:
+        ch = quotes[at][1]
         if ch in "«“„":
             depth += 1
         elif ch == "»":
@@ -52,15 +59,31 @@ def _quote_depth(text: str, start: int, end: int, depth: int) -> int:
             depth = depth - 1 if depth > 0 else 1
         elif ch == "\n":
             depth = 0  # never let an unbalanced quote leak past a paragraph
-    return depth
+        at += 1
+    return depth, at
+
+
+# What ends the word before a dot (besides white space): the characters _WORD_BEFORE's class leaves out.
+_NOT_IN_WORD = frozenset(".!?…«»“”\"'’([")
+
+
+def _word_before(text: str, dot: int, lo: int) -> str | None:
+    """The word right before the '.' at `dot`, within 40 characters: what _WORD_BEFORE.search(text,
+    max(lo, dot - 40), dot) finds (its $ also matches before a final line break), read backwards in a
+    loop that stops at the first delimiter instead of trying the regex at every position."""
+    start = max(lo, dot - 40)
+    end = dot - 1 if dot > start and text[dot - 1] == "\n" else dot
+    k = end
+    while k > start and not text[k - 1].isspace() and text[k - 1] not in _NOT_IN_WORD:
+        k -= 1
+    return text[k:end] if k < end else None
 
 
 def _is_abbreviation(text: str, dot: int, lo: int) -> bool:
     """Does the '.' at `dot` end an abbreviation or an initial rather than a sentence?"""
-    m = _WORD_BEFORE.search(text, max(lo, dot - 40), dot)
-    if not m:
+    word = _word_before(text, dot, lo)
+    if not word:
         return False
-    word = m.group(1)
     if word in abbreviations():
         return True
     # Initials and dotted acronyms: "J. Biden", "U.S.", "U.N."
@@ -84,13 +107,15 @@ def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
     """Offsets (exclusive) where sentences end in text[lo:hi]."""
     ends = []
     depth, scanned = 0, lo
+    quotes = [(q.start(), q.group()) for q in _QUOTE_CHARS.finditer(text, lo, hi)]
+    at = 0
     for m in _CANDIDATE.finditer(text, lo, hi):
         i, j = m.start(), m.end()
         if text[i] == "\n":
             ends.append(i)
             depth, scanned = 0, j
             continue
-        depth = _quote_depth(text, scanned, i, depth)
+        depth, at = _quote_depth(quotes, at, scanned, i, depth)
         scanned = i
         run = m.group()
         # Number with a decimal point / thousands dot: 1.5, 3.000
@@ -163,13 +188,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     for cut in _sentence_ends(text, lo, hi) + [hi]:
         if cut <= prev:
             continue
-        a, b = prev, cut
-        while a < b and (text[a].isspace() or text[a] in SPACES):
-            a += 1
-        while b > a and (text[b - 1].isspace() or text[b - 1] in SPACES):
-            b -= 1
-        if b > a:
-            out.append(Sentence(a, b, text[a:b]))
+        # Trimmed with str.strip (every character of SPACES is white space to it, as to isspace()).
+        piece = text[prev:cut]
+        body = piece.strip()
+        if body:
+            a = prev + len(piece) - len(piece.lstrip())
+            out.append(Sentence(a, a + len(body), body))
         prev = cut
     return out
 

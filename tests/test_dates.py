@@ -83,3 +83,40 @@ def test_date_lexicon_rows_load(lang):
     lex = date_lexicon(lang)
     assert sorted(set(lex.weekdays.values())) == list(range(7))
     assert sorted(set(lex.months.values())) == list(range(1, 13))
+
+
+def _date_like_texts(lang: str, n: int = 400) -> list[str]:
+    """Random mixes of the lexicon's own words, numbers and punctuation, folded: where dates may hide."""
+    import random
+
+    from liveblog.dates import fold
+
+    words = [row[1] for row in read_tsv(LEXICONS / f"dates_{lang}.tsv")]
+    words += ["le", "the", "de", "à", "24", "3", "2024", "1er", "12th", "x", "ce", "l'", "(", ",", ".", "\n", "-"]
+    rng = random.Random(7)
+    seps = [" ", " ", "  ", "", ", ", "\n", "'", "-"]
+    return [fold("".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 14)))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_candidates_found_from_their_starts_are_those_of_a_full_scan(lang):
+    # date_hits tries the candidate regex only where a date may start: it must find what finditer finds.
+    from liveblog.dates import date_hits, find_from
+
+    lex = date_lexicon(lang)
+    for text in _date_like_texts(lang):
+        expected = [(m.span(), m.groupdict()) for m in lex.candidates.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in find_from(lex.candidates, lex.starts, text)] == expected
+        assert [m.span() for m in date_hits(text, lang).ranges] == [m.span() for m in lex.night_range.finditer(text)]
+
+
+def test_sentences_pick_their_own_dates_from_the_update():
+    from liveblog.dates import date_hits, date_in, fold
+
+    text = fold("Lundi, l'armée a repris le village. Le 24 octobre, un drone a frappé. Hier, trois blessés.")
+    hits = date_hits(text, "fr")
+    first, second, third = (text.index(s) for s in ("lundi", "le 24", "hier"))
+    assert date_in(hits, first, second, "fr", MONDAY) == date(2024, 10, 28)
+    assert date_in(hits, second, third, "fr", MONDAY) == date(2024, 10, 24)
+    assert date_in(hits, third, len(text), "fr", MONDAY) == date(2024, 10, 27)
+    assert date_in(hits, second + 3, third, "fr", MONDAY) is None  # a date cut by the span is not its date

@@ -79,3 +79,36 @@ def test_every_figures_row_loads():
                 assert obj in objects | {"-"} and out in outcomes | {"-"}, row
     for lang in ("fr", "en"):
         assert figure_lexicon(lang) is not None
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_numeral_pattern_reads_digits_as_its_plain_form_would(lang):
+    # The numeral regex opens with a digit (for speed) and checks the character before it with a look-behind:
+    # it must match exactly where the plain (?<![\w.,]) form does.
+    import random
+    import re
+
+    thousands = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)" + (r"|\d{1,3}(?:,\d{3})+(?!\d)" if lang == "en" else "")
+    plain = re.compile(rf"(?<![\w.,])(?:{thousands}|\d+(?:[.,]\d+)?)(?![\w-]|[:h]\d)")
+    numeral = figure_lexicon(lang).numeral
+    rng = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rng.choice("0123456789 \u00a0,.:h-a") for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in numeral.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_number_words_are_found_as_whole_words_only(lang):
+    import re
+
+    lex = figure_lexicon(lang)
+    text = "deux-trois, undeux deux_ x2 deux. Two twofold two." if lang == "fr" else "two-three, twofold two_ two. Deux"
+    text = text.lower()
+    tokens = [(m.start(), m.group()) for m in re.finditer(r"\w+", text) if m.group() in lex.word_numbers]
+    assert tokens and [(m.start(), m.group(1)) for m in lex.first_words.finditer(" " + text)] == tokens
+
+
+def test_figures_of_a_folded_cut_are_those_of_the_sentence():
+    sentence = "Deux personnes ont été tuées et 12 blessées."
+    assert extract_figures(sentence, "fr", sentence.lower()) == extract_figures(sentence, "fr") == {"killed": 2,
+                                                                                                  "wounded": 12}

@@ -91,3 +91,20 @@ def test_glue_candidates_are_non_lower_case_letters_and_quotes_after_a_non_space
     got = [m.start() for m in _GLUE_CANDIDATE.finditer(text)]
     assert got == [m.start() for m in plain.finditer(text)]
     assert text.index("Y") in got and text.index("L", text.index("Dnipro")) in got and 0 not in got
+
+
+def test_word_before_a_dot_is_what_the_regex_finds():
+    # _word_before reads backwards from the dot; it must agree with _WORD_BEFORE (whose $ also matches
+    # before a final line break) on any text, so that abbreviations are read as before.
+    import random
+
+    from liveblog.segment import _WORD_BEFORE, _word_before
+
+    rng = random.Random(5)
+    pieces = ["M", "av", "J", "U", "S", "etc", " ", "  ", "\n", ".", "«", "’", "(", "-", "x" * 45, "é", "\u00a0"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) + "."
+        dot = len(text) - 1
+        lo = rng.randint(0, dot)
+        m = _WORD_BEFORE.search(text, max(lo, dot - 40), dot)
+        assert _word_before(text, dot, lo) == (m.group(1) if m else None), repr(text)
