@@ -45,7 +45,8 @@ STAGES = [
     (pipeline, "extract_claims", "claims"),
     (pipeline, "events_of", "event rows"),
     (pipeline, "mentions_of", "event rows"),
-    (store, "write_article", "store: write_article (SQLite)"),
+    (store, "_write_rows", "store: SQLite (rows, group commits)"),
+    (store.Writer, "commit", "store: SQLite (rows, group commits)"),
 ]
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from liveblog import pipeline
+from liveblog import pipeline, store
 from liveblog.formats import FormatError, read_article
 from liveblog.records import UpdateResult
 
@@ -72,7 +72,8 @@ def cmd_ingest(args) -> int:
             bar.set_postfix_str(f"{mb_s:.2f} MB/s, errors {len(report.rejected)}", refresh=False)
             bar.update()
 
-        pipeline.ingest_paths(files, args.db, progress=progress, workers=workers, dask=args.dask, report=report)
+        pipeline.ingest_paths(files, args.db, progress=progress, workers=workers, dask=args.dask, report=report,
+                              commit_every=args.commit_every)
     print(report.summary())
     return 1 if report.rejected and not (report.added or report.replaced or report.unchanged) else 0
 
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--workers", type=int, default=0, metavar="N",
                    help="processes that parse and extract (default: the number of cores); one writer")
+    p.add_argument("--commit-every", type=int, default=store.COMMIT_FILES, metavar="N",
+                   help=f"files per commit (default {store.COMMIT_FILES}, or each second): each file is still "
+                   "whole or absent; smaller shows readers progress sooner, 1 is one transaction per file")
     p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster: scheduler address "
                    "(tcp://host:8786) or 'local' for a local cluster of --workers processes")
     p.set_defaults(func=cmd_ingest)

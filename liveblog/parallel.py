@@ -10,10 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
-from liveblog.pipeline import FileResult, analyse_bytes, analyse_file, extract_article
+from liveblog.pipeline import FileResult, analyse_bytes, extract_article, read_input
 from liveblog.records import Article, Update
 from liveblog.store import CorrectionIndex
 
@@ -37,31 +37,41 @@ def warm_up() -> None:
 
 
 def analyse_files(paths: Iterable[str | Path], workers: int = 1, dask: str | None = None,
-                  window: int | None = None, corrections: CorrectionIndex | None = None) -> Iterator[FileResult]:
+                  window: int | None = None, corrections: CorrectionIndex | None = None,
+                  known: Container[str] = ()) -> Iterator[FileResult]:
     """FileResult of each path, in input order: here (workers <= 1), in a process pool, or on Dask.
+    Files are read here: one whose content hash is in `known` (already stored) is not analysed at all.
     `corrections` (the user's place corrections) travel with each task: they are plain data."""
+    tasks = _tasks(paths, known, corrections)
     if dask:
-        yield from _dask_results(paths, dask, workers, window, corrections)
+        yield from _dask_results(tasks, dask, workers, window, corrections)
     elif workers <= 1:
-        for p in paths:
-            yield analyse_file(p, corrections)
+        for p, data, done in tasks:
+            yield done or analyse_bytes(data, p.name, str(p), corrections)
     else:
-        yield from _pool_results(paths, workers, window or workers * WINDOW_PER_WORKER, corrections)
+        yield from _pool_results(tasks, workers, window or workers * WINDOW_PER_WORKER, corrections)
 
 
-def _pool_results(paths: Iterable[str | Path], workers: int, window: int,
-                  corrections: CorrectionIndex | None) -> Iterator[FileResult]:
+def _tasks(paths: Iterable[str | Path], known: Container[str],
+           corrections: CorrectionIndex | None) -> Iterator[tuple[Path, bytes | None, FileResult | None]]:
+    """(path, bytes to analyse, None) or (path, None, finished result)."""
+    for p in paths:
+        data, done = read_input(p, known, corrections)
+        yield Path(p), data, done
+
+
+def _pool_results(tasks, workers: int, window: int, corrections: CorrectionIndex | None) -> Iterator[FileResult]:
     # fork shares the parent's imported modules (fast start); the initialiser loads the gazetteer per worker.
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(workers, initializer=warm_up) as pool:
         pending: deque = deque()
-        for p in paths:
-            pending.append(pool.apply_async(analyse_file, (str(p), corrections)))
+        for p, data, done in tasks:
+            pending.append(done or pool.apply_async(analyse_bytes, (data, p.name, str(p), corrections)))
             if len(pending) >= window:
-                yield pending.popleft().get()
+                yield _get(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _get(pending.popleft())
 
 
 def _warm_up_plugin():
@@ -78,7 +88,7 @@ def _warm_up_plugin():
     return WarmUp()
 
 
-def _dask_results(paths: Iterable[str | Path], address: str, workers: int, window: int | None,
+def _dask_results(tasks, address: str, workers: int, window: int | None,
                   corrections: CorrectionIndex | None) -> Iterator[FileResult]:
     """Files read here and shipped as bytes, so workers need the package but not the files."""
     from distributed import Client, LocalCluster
@@ -93,24 +103,17 @@ def _dask_results(paths: Iterable[str | Path], address: str, workers: int, windo
     try:
         client.register_plugin(_warm_up_plugin())
         n = max(1, len(client.nthreads()))
-        yield from _in_order(client, paths, window or n * WINDOW_PER_WORKER, corrections)
+        yield from _in_order(client, tasks, window or n * WINDOW_PER_WORKER, corrections)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _in_order(client, paths: Iterable[str | Path], window: int,
-              corrections: CorrectionIndex | None) -> Iterator[FileResult]:
+def _in_order(client, tasks, window: int, corrections: CorrectionIndex | None) -> Iterator[FileResult]:
     pending: deque = deque()
-    for p in paths:
-        p = Path(p)
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            pending.append(FileResult(str(p), p.name, error=str(e)))
-        else:
-            pending.append(client.submit(analyse_bytes, data, p.name, str(p), corrections, pure=False))
+    for p, data, done in tasks:
+        pending.append(done or client.submit(analyse_bytes, data, p.name, str(p), corrections, pure=False))
         if len(pending) >= window:
             yield _get(pending.popleft())
     while pending:
@@ -118,4 +121,7 @@ def _in_order(client, paths: Iterable[str | Path], window: int,
 
 
 def _get(item) -> FileResult:
-    return item if isinstance(item, FileResult) else item.result()
+    """A finished result, a pool's AsyncResult or a Dask future."""
+    if isinstance(item, FileResult):
+        return item
+    return item.result() if hasattr(item, "result") else item.get()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,8 +149,9 @@ class IngestReport:
 
 def ingest_paths(paths: Iterable[str | Path], db_path: str | Path | None = None,
                  progress: Callable[[Path], None] | None = None, *, workers: int = 1, dask: str | None = None,
-                 report: IngestReport | None = None) -> IngestReport:
-    """Load files and folders into the store, one transaction per file; bad files are reported and skipped.
+                 report: IngestReport | None = None, commit_every: int = store.COMMIT_FILES) -> IngestReport:
+    """Load files and folders into the store, each file whole or not at all (store.Writer: a savepoint per
+    file, a commit every `commit_every` files or second); bad files are reported and skipped.
 
     workers > 1 parses and extracts in that many processes, dask (a scheduler address or "local") on a Dask
     cluster; either way this process is the only writer and stores files in input order, so the database
@@ -159,11 +160,11 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path | None = None,
     from liveblog import parallel  # the pool and Dask plumbing stay out of the single-process path
 
     report = report if report is not None else IngestReport()
-    with closing(store.connect(db_path)) as conn:
+    with closing(store.connect(db_path)) as conn, store.Writer(conn, commit_every) as writer:
         corrections = store.CorrectionIndex(store.load_corrections(conn))
         for result in parallel.analyse_files(iter_input_files(paths), workers=workers, dask=dask,
-                                             corrections=corrections):
-            store_result(conn, result, report)
+                                             corrections=corrections, known=store.content_hashes(conn)):
+            store_result(writer, result, report)
             if progress:
                 progress(Path(result.path))
     return report
@@ -185,6 +186,28 @@ class FileResult:
     claims: int = 0
     places: int = 0
     unresolved: int = 0
+    unchanged: bool = False  # the same bytes are stored, under the same corrections: nothing to extract
+
+
+def content_hash(data: bytes, corrections: store.CorrectionIndex | None = None) -> str:
+    """What an article row stores as its content hash: the file's sha256, and the corrections the rows were
+    extracted under (after a correction, the same file ingested again is re-extracted, not "unchanged")."""
+    sha = hashlib.sha256(data).hexdigest()
+    return sha + ("|" + corrections.fingerprint if corrections else "")
+
+
+def read_input(path: str | Path, known: Container[str] = (),
+               corrections: store.CorrectionIndex | None = None) -> tuple[bytes | None, FileResult | None]:
+    """A file's bytes to analyse, or its finished result: unreadable (error set), or already stored as it is
+    (`known`: the store's content hashes), so re-ingesting an archive only reads and hashes what it holds."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, FileResult(str(path), path.name, error=str(e))
+    if known and content_hash(data, corrections) in known:
+        return None, FileResult(str(path), path.name, len(data), unchanged=True)
+    return data, None
 
 
 def analyse_bytes(data: bytes, name: str, path: str | None = None,
@@ -214,15 +237,12 @@ def _analyse(data: bytes, result: FileResult, corrections: store.CorrectionIndex
     text, warning = decode_bytes(data)
     result.warning = warning
     article = parse_article(text, result.name)
-    sha = hashlib.sha256(data).hexdigest()
-    key = article_key(article, sha)
+    stored_hash = content_hash(data, corrections)
+    key = article_key(article, stored_hash.split("|")[0])
     results = extract_article(article, corrections, key)
-    # The stored hash also says which corrections the rows were extracted under: after a correction, the same
-    # file ingested again is re-extracted, not "unchanged".
-    content_hash = sha + ("|" + corrections.fingerprint if corrections else "")
     result.events = events_of(results, key)
     result.mentions = mentions_of(results)
-    result.row = store.ArticleRow(key, content_hash, result.name, article.format, article.outlet, article.url,
+    result.row = store.ArticleRow(key, stored_hash, result.name, article.format, article.outlet, article.url,
                                   article.title, article.published.isoformat(sep=" ") if article.published else None,
                                   article.lang, len(article.updates))
     result.updates = len(results)
@@ -231,31 +251,30 @@ def _analyse(data: bytes, result: FileResult, corrections: store.CorrectionIndex
     result.unresolved = sum(1 for r in results for p in r.places if not p.name)
 
 
-def store_result(conn, result: FileResult, report: IngestReport) -> None:
+def store_result(writer: store.Writer, result: FileResult, report: IngestReport) -> None:
     """Write one analysed file (or log its rejection) and add it to the report: the writer's whole job."""
     report.files += 1
     report.bytes += result.size
     if result.warning:
         report.warnings.append((result.name, result.warning))
     if result.error is not None:
-        _reject(conn, report, result.path, result.error)
-        return
-    _write(conn, result, report)
+        report.rejected.append((result.path, result.error))
+        writer.log(result.path, "rejected", result.error)
+    elif result.unchanged:
+        report.unchanged += 1
+        writer.log(result.name, "unchanged")
+    else:
+        _write(writer, result, report)
 
 
-def _write(conn, result: FileResult, report: IngestReport) -> None:
-    status = store.write_article(conn, result.row, result.events, result.mentions)
+def _write(writer: store.Writer, result: FileResult, report: IngestReport) -> None:
+    status = writer.write_article(result.row, result.events, result.mentions)
     setattr(report, status, getattr(report, status) + 1)
     report.updates += result.updates
     report.claims += result.claims
     report.places += result.places
     report.unresolved += result.unresolved
     report.events += len(result.events)
-
-
-def _reject(conn, report: IngestReport, path: str | Path, why: str) -> None:
-    report.rejected.append((str(path), why))
-    store.log_rejected(conn, str(path), why)
 
 
 def ingest_bytes(conn, data: bytes, name: str, report: IngestReport) -> None:
@@ -266,7 +285,8 @@ def ingest_bytes(conn, data: bytes, name: str, report: IngestReport) -> None:
     finally:
         if result.warning:
             report.warnings.append((name, result.warning))
-    _write(conn, result, report)
+    with store.Writer(conn, max_files=1) as writer:
+        _write(writer, result, report)
 
 
 def ensure_sample_ingested(db_path: str | Path | None = None) -> IngestReport | None:

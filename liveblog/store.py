@@ -331,6 +331,9 @@ def write_article(conn: sqlite3.Connection, article: ArticleRow, events: list[di
     return status
 
 
+COMMIT_FILES = 64  # files per group commit (see Writer)
+
+
 class Writer:
     """The ingest writer: files in group commits, each file whole or not at all.
 
@@ -342,7 +345,7 @@ class Writer:
     re-running the ingest (idempotent) writes them again. Readers see whole batches appear.
     """
 
-    def __init__(self, conn: sqlite3.Connection, max_files: int = 64, max_seconds: float = 1.0):
+    def __init__(self, conn: sqlite3.Connection, max_files: int = COMMIT_FILES, max_seconds: float = 1.0):
         self.conn, self.max_files, self.max_seconds = conn, max_files, max_seconds
         self.pending = 0
         self.started = 0.0
@@ -370,10 +373,11 @@ class Writer:
         self._done_one()
         return status
 
-    def log_rejected(self, file: str, message: str) -> None:
+    def log(self, file: str, status: str, message: str | None = None) -> None:
+        """An ingest_log line for a file with no rows to write (rejected, or unchanged and not re-read)."""
         self._begin()
         self.conn.execute("INSERT INTO ingest_log (at, file, status, message) VALUES (?,?,?,?)",
-                          (_now(), file, "rejected", message))
+                          (_now(), file, status, message))
         self._done_one()
 
     def commit(self) -> None:
@@ -392,6 +396,11 @@ class Writer:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+
+def content_hashes(conn: sqlite3.Connection) -> frozenset[str]:
+    """Every stored article's content hash: files the ingest need not read again."""
+    return frozenset(r[0] for r in conn.execute("SELECT content_hash FROM articles"))
 
 
 def log_rejected(conn: sqlite3.Connection, file: str, message: str) -> None:

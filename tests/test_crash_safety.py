@@ -45,7 +45,8 @@ def _events_per_article(db: Path) -> dict[str, list[str]]:
 
 
 def _ingest_cmd(folder: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "liveblog", "ingest", str(folder), "--db", str(db), "-q"]
+    # Small group commits, so that kills land both inside a group and between groups.
+    return [sys.executable, "-m", "liveblog", "ingest", str(folder), "--db", str(db), "-q", "--commit-every", "3"]
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

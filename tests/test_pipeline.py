@@ -61,6 +61,23 @@ def test_reingest_adds_nothing(ingested, tmp_path):
     assert sorted(after["event_id"]) == sorted(before["event_id"])
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_files_already_stored_are_not_analysed_again(ingested, monkeypatch, workers):
+    db, _ = ingested
+    log_before = len(store.load_table("ingest_log", db))
+
+    def must_not_run(*a, **kw):
+        raise AssertionError("an unchanged file was analysed")
+
+    monkeypatch.setattr(pipeline, "analyse_bytes", must_not_run)
+    monkeypatch.setattr("liveblog.parallel.analyse_bytes", must_not_run)
+    report = pipeline.ingest_paths([FIX / f for f in GOOD], db, workers=workers)
+    assert report.unchanged == len(GOOD) and report.added == report.replaced == 0 and not report.rejected
+    log = store.load_table("ingest_log", db).iloc[log_before:]
+    assert list(log["status"]) == ["unchanged"] * len(GOOD)
+    assert list(log["file"]) == GOOD
+
+
 def test_a_crash_on_one_file_keeps_the_batch(tmp_path, monkeypatch):
     real = pipeline.extract_article
 

@@ -65,7 +65,7 @@ def test_writer_commits_in_groups_and_on_close(tmp_path):
         assert _stored_ids(db) == []  # another connection sees nothing until the group commits
         assert w.write_article(_article("https://example.test/b"), [_event(2)], []) == "added"
         assert _stored_ids(db) == ["e1", "e2"]
-        w.log_rejected("bad.txt", "not a live blog")
+        w.log("bad.txt", "rejected", "not a live blog")
         assert w.write_article(_article("https://example.test/a"), [_event(1)], []) == "unchanged"
     assert _stored_ids(db) == ["e1", "e2"]
     log = store.load_table("ingest_log", db)
