@@ -1,7 +1,7 @@
 """The SQLite event store: schema and its migrations, idempotent per-file writes, user corrections, and
 queries returning DataFrames.
 
-Only this module touches the database. A file goes in whole or not at all: one transaction (write_article) or
+Only this module writes the database (liveblog/snapshot.py reads events fast for the dashboard). A file goes in whole or not at all: one transaction (write_article) or
 one savepoint inside a group commit (Writer, what ingest uses).
 An article is keyed by its source URL (else the hash of its content): ingesting the same content again adds
 nothing; a newer version of the same live blog replaces the older one's rows in the same transaction.
