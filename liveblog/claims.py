@@ -24,13 +24,25 @@ SPEAKER_KINDS = frozenset({"person", "name", "metonym", "body", "role"})
 PERSON_KINDS = frozenset({"person", "role"})
 # Order matters where two types' cues start at the same word: the more specific type first
 # ("aide humanitaire" is humanitarian before "aide" is diplomatic).
-TYPE_CUES = ("humanitarian", "arrest", "casualties", "territorial", "strike", "diplomatic", "denial")
+TYPE_CUES = ("humanitarian", "arrest", "casualties", "territorial", "strike", "diplomatic", "denial", "statement")
+# Types that name an event that happened: their cues do not count when the event is only foreseen, threatened
+# or feared ("could launch an offensive"), or named again by a demonstrative ("ces frappes").
+EVENT_TYPES = frozenset({"territorial", "strike", "casualties", "arrest"})
+# When the earliest cue is of the key type, a later cue of these types is the sentence's point instead: a strike
+# reported with its toll is about the toll (the devset gold labels "a bomb hit a building, wounding six" so), and a
+# strike named in an espionage case is what the suspect helped with ("filmed a strike for a Russian handler").
+_TAKES_OVER = {"strike": ("arrest", "casualties")}
+# How far before a type cue a modal or a demonstrative is looked for (the cue's own clause, at most).
+HYPOTHETICAL_WINDOW = 60
+DEMONSTRATIVE_WINDOW = 30
 
 # Windows (in characters) around a cue in which its speaker is looked for.
 BEFORE_WINDOW = 150  # subject before the verb
 PERSON_WINDOW = 100  # a person this close before the verb beats a nearer body ("X, chief of Russia's staff, said")
 AFTER_WINDOW = 80  # inverted clause: ", a déclaré le ministère", "…,” said X"
 QUALIFIER_WINDOW = 60  # words that say whose office a role is ("gouverneur installé par Moscou")
+ACT_WINDOW = 30  # an official act's subject: "Brussels on Tuesday adopted"
+ACT_SUBJECT_KINDS = frozenset({"metonym", "name", "body"})  # institutions, not people or pronouns
 _QUOTE_END = ",»”\"“’:;)—–"
 _NAME_AFTER_ROLE = re.compile(r"^(?:\s*,)?\s+((?:[A-ZÀ-Ý][\w'’-]+\s+){1,2}[A-ZÀ-Ý][\w'’-]+)")
 _PLACE_BEFORE_ROLE = re.compile(r"(?<![.!?]\s)\b([A-ZÀ-Ý][\w'’-]+)\s+$")
@@ -130,7 +142,8 @@ def actor_lexicon(lang: str) -> ActorLexicon:
 
 # Kinds of claim_cues rows found by one Aho-Corasick scan of the update, and how their matches compete:
 # within a group the leftmost-longest match wins (as in a regex alternation, but in C and in one pass).
-_SCANNED_GROUPS = {"source": "cue", "verb": "cue", "verb_object": "cue", "mask": "mask", "denial": "denial"}
+_SCANNED_GROUPS = {"source": "cue", "verb": "cue", "verb_object": "cue", "act": "cue", "mask": "mask",
+                   "denial": "denial", "type_mask": "type_mask", "hypothetical": "hypothetical"}
 _SCANNED_GROUPS.update({t: "type" for t in TYPE_CUES if t != "denial"})
 
 
@@ -196,6 +209,9 @@ class CueLexicon:
     complementizer: re.Pattern
     others_denial: re.Pattern  # "ce que … dément": a denial reported in passing, not the speaker's
     outlet_self: re.Pattern  # "nos journalistes ont constaté", "our correspondent saw": the outlet speaks itself
+    demonstrative: re.Pattern  # right before an event cue, "ces ", "these Russian ": an event already reported
+    topic_anaphor: re.Pattern  # "the idea", "l'homme": a sentence about the previous claim's topic
+    quote_first: re.Pattern  # a sentence that opens with a quotation closed right before its attribution
 
 
 def _words(kind_rows: dict[str, list[str]], kind: str) -> str:
@@ -228,6 +244,13 @@ def cue_lexicon(lang: str) -> CueLexicon | None:
         complementizer=word("complementizer"),
         others_denial=word("others_denial"),
         outlet_self=word("outlet_self"),
+        # At most one word between, not a time noun ("this morning shelling" is dated, not referred back to).
+        demonstrative=re.compile(
+            rf"(?<!\w){_words(rows, 'demonstrative')}\s+(?:(?!{_words(rows, 'period')}(?!\w))[\w'-]+\s+)?$"
+        ),
+        topic_anaphor=word("topic_anaphor"),
+        # On folded text (’ and ‘ are '); used with match(pos, endpos), so no ^.
+        quote_first=re.compile(r"\s*[«“\"'„][^«“\"]*[»”\"']\s*,?\s*(?:[\w'-]+\s+){0,3}$"),
     )
 
 
@@ -331,6 +354,9 @@ class _Scan:
     cues: list[tuple[str, int, int]]  # (source | verb | verb_object, start, end), absolute offsets
     types: list[tuple[str, int, int]]
     denials: list[int]
+    # "pourraient", "will", "threatened": what follows in the clause has not happened; (kind, start, end),
+    # found in the same pass as the cues, ordered by end
+    foresight: list[tuple[str, int, int]]
     mentions: list[Mention]
     cue_lex: CueLexicon
     cue_starts: list[int]
@@ -346,13 +372,15 @@ class _Scan:
         for _kind, start, end in masks:  # blank non-statements so that no later check reads them
             masked = masked[:start] + " " * (end - start) + masked[end:]
 
-        def unmasked(group: str) -> list[tuple[str, int, int]]:
+        def unmasked(group: str, masks=masks) -> list[tuple[str, int, int]]:
             hits = found.get(group, [])
             if not masks:
                 return hits
             return [h for h in hits if not any(m[1] < h[2] and h[1] < m[2] for m in masks)]
 
-        cue_hits, type_hits = unmasked("cue"), unmasked("type")
+        cue_hits = unmasked("cue")
+        # type_mask: phrases where a type word names no event ("pris feu" aside, "decision taken", "in the fighting").
+        type_hits = unmasked("type", masks + found.get("type_mask", []))
         mentions = actor_lexicon(lang).mentions(text, folded)
         return cls(
             text,
@@ -361,6 +389,7 @@ class _Scan:
             cue_hits,
             type_hits,
             [h[1] for h in unmasked("denial")],
+            found.get("hypothetical", []),  # non-overlapping, so ordered by end too
             mentions,
             cues,
             [h[1] for h in cue_hits],
@@ -431,6 +460,16 @@ def _speaker_for_cue(kind, cs, ce, text, sent, s0, speakers, mentions, cues, his
             chosen = next((h for h in reversed(history) if head in h.surface), chosen)
         return Speaker(chosen.actor, chosen.detail, True, (lo, hi), chosen.surface)
 
+    if kind == "act":
+        # An official act ("Brussels on Tuesday adopted sanctions") is a claim of the institution that is its
+        # subject, right before it; no pronoun, person or later name stands in.
+        subject = [
+            m for m in speakers
+            if m.entry.kind in ACT_SUBJECT_KINDS
+            and 0 <= cs - (m.end - s0) <= ACT_WINDOW
+            and not _CLAUSE_BREAK.search(sent, m.end - s0, cs)
+        ]
+        return made(subject[-1], cs, ce) if subject else None
     after_text = sent[ce:]
     if (cues.object_after if kind == "source" else cues.pronoun_after).match(after_text):
         return again(cs, ce)
@@ -489,6 +528,26 @@ def _speaker_for_cue(kind, cs, ce, text, sent, s0, speakers, mentions, cues, his
 # ---------------------------------------------------------------- type
 
 
+def _foreseen(scan: _Scan, s0: int, start: int) -> bool:
+    """An event cue that is only foreseen, threatened or referred back to, in the cue's own clause.
+
+    "Russia could launch an offensive", "les forces pourraient tenter d'avancer", "threatened strikes",
+    "aucune justification à ces frappes": the sentence does not report that event.
+    """
+    lex = scan.cue_lex
+    if lex.demonstrative.search(scan.masked, max(s0, start - DEMONSTRATIVE_WINDOW), start):
+        return True
+    hits = scan.foresight
+    if not hits:
+        return False
+    i = bisect_left(hits, max(s0, start - HYPOTHETICAL_WINDOW), key=lambda h: h[2])
+    while i < len(hits) and hits[i][2] <= start:
+        if not _CLAUSE_BREAK.search(scan.masked, hits[i][2], start):
+            return True
+        i += 1
+    return False
+
+
 def _claim_type(scan: _Scan, s0: int, s1: int, skip: tuple[int, int], fallback: str) -> str:
     """The main point of the sentence: a denial anywhere, else the earliest type cue outside the attribution."""
     # A denial anywhere (it is often the reporting verb itself), unless it is someone else's denial
@@ -499,17 +558,27 @@ def _claim_type(scan: _Scan, s0: int, s1: int, skip: tuple[int, int], fallback: 
         if not scan.cue_lex.others_denial.search(scan.masked, max(s0, start - 25), start):
             return "denial"
     lo, hi = skip[0] + s0, skip[1] + s0
+    end = s1
+    # "« … », a-t-il écrit, appelant les alliés à accentuer la pression": a sentence that opens with a quotation
+    # attributed right after it is about the quotation; what follows the attribution is an aside.
+    # An aside, not a new clause: "…, adding that three people were killed" still counts.
+    lex = scan.cue_lex
+    if (s0 < lo < hi and lex.quote_first.match(scan.masked, s0, lo)
+            and not lex.complementizer.search(scan.masked, hi, s1)):
+        end = hi
     first: dict[str, tuple[int, int]] = {}
-    for name, start, end in _within(scan.types, scan.type_starts, s0, s1):
-        if not lo <= start < hi and name not in first:
-            first[name] = (start, start - end)
+    for name, start, stop in _within(scan.types, scan.type_starts, s0, end):
+        if lo <= start < hi or name in first:
+            continue
+        if name in EVENT_TYPES and _foreseen(scan, s0, start):
+            continue
+        first[name] = (start, start - stop)
     if not first:
         return fallback
     best = min(first, key=lambda name: first[name])
-    # A strike reported with its toll is about the toll (the devset gold labels it so even when the
-    # strike is named first: "a bomb hit a building, wounding six"); "no casualties" is masked out.
-    if best == "strike" and "casualties" in first:
-        return "casualties"
+    for other in _TAKES_OVER.get(best, ()):
+        if other in first:
+            return other
     return best
 
 
@@ -612,7 +681,13 @@ def extract_claims(
             and previous.actor == speaker.actor
             and _adjacent(text, previous, sentence)
         )
-        kind = _claim_type(scan, s0, s1, speaker.span, previous.type if same and previous else "statement")
+        # A sentence with no type cue of its own is a statement ("« Nous allons nous reposer », a-t-il dit"), also
+        # when it continues a typed claim; one about the previous claim's topic ("Moscow has rejected the idea",
+        # "L'homme photographiait les gares") has that claim's type.
+        kind = _claim_type(scan, s0, s1, speaker.span, "")
+        if not kind:
+            about_previous = previous is not None and cues.topic_anaphor.search(scan.masked, s0, s1)
+            kind = previous.type if about_previous else "statement"
         when, precision = with_precision(date_in(dates, s0, s1, lang, published), published)
         if precision == "inferred" and (same or adjacent) and previous is not None and previous.event_date:
             when, precision = previous.event_date, previous.precision
