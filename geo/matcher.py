@@ -3,7 +3,8 @@
 One Aho–Corasick automaton over every folded name key of the gazetteer (built once per Gazetteer) scans
 the folded text; an offset map leads each hit back to the original text. A hit is kept when it sits on
 word boundaries (a lower→upper case change counts, for the glued headlines of syndicated text), starts
-with a capital letter, and is the longest hit over its span. The cue words around a kept hit (region
+with a capital letter, and is the longest hit over its span; words in capitals ("KHARKIV") are title-cased and
+scanned apart, with guards against acronyms and shouting (_caps_hits). The cue words around a kept hit (region
 words, kind cues, relative-location phrases, metonymy verbs) come from data files in geo/cues/ and are
 matched on a 1:1 normalised copy of the text (same length, so offsets carry over).
 """
@@ -33,6 +34,7 @@ class Relative:
     bearing: float
     anchor_start: int
     anchor_kind: str = ""  # set when the anchor is an anaphor ("the plant"): the kind of the mention meant
+    approx: bool = False  # a vague or hedged distance ("une dizaine de", "about 35 km"): km is a round figure
 
 
 @dataclass(slots=True)
@@ -188,7 +190,9 @@ class Cues:
     relative: re.Pattern
     near: re.Pattern  # text between two names that puts the first near the second
     anaphor: re.Pattern
-    numerals: dict
+    numerals: dict  # vague amount ("une dizaine de") → value in units
+    numbers: dict  # number word ("huit", "twenty") → value
+    unit_km: dict  # unit ("miles") → kilometres per unit
     directions: dict
     cue_words: frozenset[str]  # words of region and kind cues ("Oblast", "River"): not a person's name
     first_names: frozenset[str]  # folded first names: "Vyacheslav Gladkov" is a person
@@ -204,6 +208,8 @@ class Cues:
     org_first: frozenset[str]  # first words of the organisation nouns
     part_words: frozenset[str]  # "district", "quartier": "X district of Y" puts X inside Y
     units: tuple[str, ...]  # distance units ("km"): a text without one has no relative location
+    caps_words: frozenset[str]  # folded words never a place when written in capitals ("NATO", "SBU")
+    place_words: frozenset[str]  # words before a name that make it a place ("in", "près"): place_prepositions.txt
 
 
 @lru_cache(maxsize=1)
@@ -235,13 +241,26 @@ def load_cues() -> Cues:
         if r[1] in ("before", "location"):
             meto_before[" ".join(normalise(r[2]).split())] = "actor" if r[1] == "before" else "location"
     rel = _rows("relative.tsv")
-    numerals = {" ".join(normalise(r[2]).split()): float(r[3]) for r in rel if r[0] == "numeral"}
-    directions = {" ".join(normalise(r[2]).split()): float(r[3]) for r in rel if r[0] == "direction"}
-    units = _phrase_re(r[2] for r in rel if r[0] == "unit")
+    def phrase(r):
+        return " ".join(normalise(r[2]).split())
+
+    numerals = {phrase(r): float(r[3]) for r in rel if r[0] == "numeral"}
+    numbers = {phrase(r): float(r[3]) for r in rel if r[0] == "number"}
+    directions = {phrase(r): float(r[3]) for r in rel if r[0] == "direction"}
+    unit_km = {phrase(r): float(r[3]) if len(r) > 3 and r[3].strip() else 1.0 for r in rel if r[0] == "unit"}
+    units = _phrase_re(unit_km)
     connectors = _phrase_re(r[2] for r in rel if r[0] == "connector")
-    num_re = rf"(?P<num>\d+(?:[.,]\d+)?|{_phrase_re(numerals)})"
+    hedges = _phrase_re(r[2] for r in rel if r[0] == "hedge")
+    # A number: digits, a vague amount ("une dizaine de"), or number words ("vingt et un", "twenty-five");
+    # "a" only right before its unit ("a mile"): French "à" folds to "a" too. A hedge before it ("about",
+    # "environ") marks the distance approximate; so does a vague amount.
+    nw = _phrase_re(numbers)
+    num_re = (rf"(?:(?P<hedge>{hedges})\s+)?(?P<num>\d+(?:[.,]\d+)?|(?P<vague>{_phrase_re(numerals)})|"
+              rf"(?:{nw})(?:\s+(?:(?:et|and)\s+)?(?:{nw})){{0,3}}|a(?=\s+(?:{units})\s))")
     dir_re = _phrase_re(directions)
-    core = rf"{num_re}\s*(?P<unit>{units})\s+(?:(?:{connectors})\s+)?(?P<dir>{dir_re})\s+(?:{connectors})\s+"
+    # "8 miles (13 km) south of": a conversion in brackets after the unit.
+    core = (rf"{num_re}\s*(?P<unit>{units})(?:\s*\([^()]{{0,30}}\))?\s+(?:(?:{connectors})\s+)?"
+            rf"(?P<dir>{dir_re})\s+(?:{connectors})\s+")
     relative = re.compile(rf"(?:^|[^\w.,]){core}(?:the\s+)?$")
     # The anaphor alone ("the plant"), found first; the relative pattern is then tried just before it.
     # (Factored, behind a look-ahead on the first letters: the same matches, a quarter faster over a text.)
@@ -276,8 +295,11 @@ def load_cues() -> Cues:
         first_after=frozenset(first_after),
         part_words=frozenset(normalise(r[2]).strip() for r in rel if r[0] == "part"),
         org_first=frozenset(normalise(r[1]).split()[0] for r in _rows("not_place_after.tsv")),
-        units=tuple(sorted({normalise(r[2]).strip() for r in rel if r[0] == "unit"})),
+        # (for a substring test: "kilometres" contains "kilometre", so only the shortest forms are kept)
+        units=tuple(sorted(u for u in unit_km if not any(v != u and v in u for v in unit_km))),
         stop=words("stop_names.txt"),
+        caps_words=words("caps_words.txt"),
+        place_words=words("place_prepositions.txt"),
         common=words("common_words.txt"),
         seats=words("seats.txt"),
         region_before=region_before,
@@ -294,6 +316,8 @@ def load_cues() -> Cues:
         near=near,
         anaphor=anaphor,
         numerals=numerals,
+        numbers=numbers,
+        unit_km=unit_km,
         directions=directions,
         cue_words=frozenset(w for r in region + kinds for w in fold(r[2]).split()),
         first_names=frozenset(fold(r[0]) for r in _rows("first_names.txt")),
@@ -477,6 +501,7 @@ def raw_hits(text: str, gaz: Gazetteer, folded: str | None = None) -> list[tuple
         if e - s <= 4 and text[s:e].isupper():  # acronyms: SBU, ONU, PAM
             continue
         hits.append((s - e, s, len(hits), e, key))
+    hits.extend((s - e, s, len(hits) + i, e, key) for i, (s, e, key) in enumerate(_caps_hits(text, gaz, names)))
     # Longest match wins, then the leftmost (then the first found: the running index keeps the sort stable).
     hits.sort()
     covered = bytearray(n)
@@ -487,6 +512,83 @@ def raw_hits(text: str, gaz: Gazetteer, folded: str | None = None) -> list[tuple
             taken.append((s, e, key))
     taken.sort()
     return taken
+
+
+# An all-capitals word of Latin letters (headlines, agency copy: "KHARKIV", "KOUPIANSK", "ROSTOV-SUR-LE-DON"):
+# the automaton's spellings start with one capital, so such words are title-cased and scanned apart.
+_CAPS_LETTERS = "A-ZÀ-ÖØ-ÞĀ-ſ"  # (Latin Extended-A mixes cases: each word is checked with isupper())
+_CAPS_WORD = re.compile(f"[A-ZÀ-ÖØ-Þ][{_CAPS_LETTERS}]+")  # (a Latin-1 capital first: twice as fast a scan)
+_CAPS_GAP = re.compile(r"[ '’-]")  # what joins the words of one name ("NOVA KAKHOVKA", "D'IZMAÏLIVKA")
+_SHOUTING_WORDS = 5  # this many capitals words in a row: a shouting line, where any word may be a name
+_CAPS_SHORT = 4  # a name this short in capitals is an acronym unless it is a big city, a region or a feature
+_IN_SCOPE = frozenset(("UA", "RU", "BY", "MD"))
+
+
+def _caps_runs(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, words) of each run of all-capitals words joined by spaces, dashes or apostrophes."""
+    runs: list[list[int]] = []
+    n = len(text)
+    for m in _CAPS_WORD.finditer(text):
+        s, e = m.span()
+        if (s and text[s - 1].isalpha()) or (e < n and text[e].isalpha()) or not m.group().isupper():
+            continue  # inside a mixed-case word ("McDONALD", "FIlatova") or not all capitals
+        if runs and s - runs[-1][1] == 1 and _CAPS_GAP.match(text, runs[-1][1]):
+            runs[-1][1] = e
+            runs[-1][2] += 1
+        else:
+            runs.append([s, e, 1])
+    return [tuple(r) for r in runs]
+
+
+def _title(word: re.Match) -> str:
+    w = word.group()
+    return w[0] + "".join(c.lower() if len(c.lower()) == 1 else c for c in w[1:])
+
+
+def _caps_hits(text: str, gaz: Gazetteer, names: _Names) -> list[tuple[int, int, str]]:
+    """(start, end, key) of names written in capitals. Each run of capitals words is title-cased ("KHARKIV" →
+    "Kharkiv": same length) and scanned with the automaton. A hit must fill whole words and is refused when
+    it is a word of geo/cues/caps_words.txt ("NATO", "SBU"), a name the gazetteer flags as a common word or
+    surname (its needs_context: "MIR", "NOVA", "LYMAN") unless a place preposition precedes it outside a
+    shouting line ("combats près de LYMAN"; geo.resolve then weighs it like any such name), or a short
+    word (≤ 4 letters: "NIS", "AZOV" the regiment) unless a big city of the war's countries, a region or a
+    feature bears it ("KYIV", "SUMY", "ZNPP"). In a shouting line (5+ capitals words in a row) every word
+    looks like a name ("SITUÉ" is an alternate name of Sittwe): there a name must be one of a place of the
+    war's countries, a capital or a city of a million."""
+    cues = load_cues()
+    needs_context = getattr(gaz, "needs_context", frozenset())
+    keys, odd = names.keys, names.odd
+    out = []
+    n = len(text)
+    for a, b, count in _caps_runs(text):
+        seg = re.sub(r"\w+", _title, text[a:b])
+        folded = seg.translate(_CASED_TABLE)
+        offsets = None if _CASED_TABLE.special.isdisjoint(seg) else _OffsetMap(seg, _CASED_TABLE)
+        for end_f, v in names.automaton.iter(folded):
+            if v >= 0:
+                key = keys[v]
+                start_f = end_f - len(key) + 1
+            else:
+                key, span = odd[-v - 1]
+                start_f = end_f - span
+            s = a + (start_f if offsets is None else offsets[start_f])
+            e = a + 1 + (end_f if offsets is None else offsets[end_f])
+            if (s and text[s - 1].isalnum()) or (e < n and text[e].isalnum()):
+                continue
+            if key in cues.caps_words:
+                continue
+            if key in needs_context and (count >= _SHOUTING_WORDS or _last_word(
+                    normalise(text[max(0, s - 20) : s])) not in cues.place_words):
+                continue  # "MIR", "NOVA": only "près de LYMAN" (and geo.resolve still asks for context)
+            places = [gaz.places[i] for i in gaz.names.get(key, ()) if i in gaz.places]
+            if sum(c.isalpha() for c in text[s:e]) <= _CAPS_SHORT and not any(
+                    p.country in _IN_SCOPE and (p.kind != "settlement" or p.population >= 100_000) for p in places):
+                continue
+            if count >= _SHOUTING_WORDS and not any(p.country in _IN_SCOPE or p.feature_code == "PPLC"
+                                                    or p.population >= 1_000_000 for p in places):
+                continue
+            out.append((s, e, key))
+    return out
 
 
 _PUNCT = "\"'()[]{}«»“”‘’,;:.!?-–—/*"  # stripped from the words next to a name
@@ -508,8 +610,9 @@ def _person_name(text: str, norm: str, s: int, e: int, cues: Cues, ends: set[int
         if n:
             w = n.group(1)
             f = norm[n.start(1) : n.end(1)]
-            if w[0].isupper() and not w.isupper() and f not in cues.common and f not in cues.cue_words:
-                # Two names in a row with no comma ("Vladimir Rogov") are a person's, not two places.
+            if w[0].isupper() and f not in cues.common and f not in cues.cue_words and (
+                    not w.isupper() or norm[s:e] in cues.first_names):
+                # Two names in a row with no comma ("Vladimir Rogov", "VLADIMIR POUTINE") are a person's.
                 return True
     if s < 2 or text[s - 1] != " " or not text[s - 2].isalnum():
         return False
@@ -525,8 +628,10 @@ def _person_name(text: str, norm: str, s: int, e: int, cues: Cues, ends: set[int
         return False
     w = m.group(1)
     f = norm[m.start(1) : m.end(1)]
-    if not w[0].isupper() or w.isupper() or f in cues.common or f in cues.cue_words:
+    if not w[0].isupper() or f in cues.common or f in cues.cue_words:
         return False
+    if w.isupper():  # capitals: only a first name says person ("IHOR TEREKHOV"), not "KYIV POKROVSK"
+        return f in cues.first_names
     if m.end(1) in ends or f in cues.first_names:  # "Vladimir Rogov", "Vyacheslav Gladkov"
         return True
     if cues.role_after.match(after):  # "Gladkov, the governor of …" after a capitalised word
@@ -740,12 +845,12 @@ def _relatives(mentions: list[Mention], text: str, norm: str, cues: Cues, lasts:
                 out.append(Mention(text[start : m.end], start, m.end, "", (), m.name_start, m.name_end,
                                    relative=Relative(0.0, 0.0, m.start)))
             continue
-        km = _km(r.group("num"), cues)
+        km, approx = _distance(r, cues)
         bearing = cues.directions[" ".join(r.group("dir").split())]
         start = m.name_start - len(before) + r.start("num")
         out.append(
             Mention(text[start : m.end], start, m.end, "", (), m.name_start, m.name_end,
-                    relative=Relative(km, bearing, m.start))
+                    relative=Relative(km, bearing, m.start, approx=approx))
         )
     if not any(u in norm for u in cues.units):  # no distance unit in the text: no anaphoric offset either
         return out
@@ -759,14 +864,44 @@ def _relatives(mentions: list[Mention], text: str, norm: str, cues: Cues, lasts:
         start, end = lo + r.start("num"), a.end("ana")
         if not any(m.end <= start and not m.metonymic and not m.relative for m in mentions):
             continue
+        km, approx = _distance(r, cues)
         out.append(
             Mention(text[start:end], start, end, "", (), a.start("ana"), end,
-                    relative=Relative(_km(r.group("num"), cues), cues.directions[" ".join(r.group("dir").split())],
-                                      -1, anchor_kind=kind))
+                    relative=Relative(km, cues.directions[" ".join(r.group("dir").split())], -1,
+                                      anchor_kind=kind, approx=approx))
         )
     return out
 
 
+def _distance(r: re.Match, cues: Cues) -> tuple[float, bool]:
+    """(kilometres, approximate) of a relative-location match: its number times its unit; approximate when
+    the number is a vague amount or hedged ("about", "environ")."""
+    factor = cues.unit_km.get(" ".join(r.group("unit").split()), 1.0)
+    km = _km(r.group("num"), cues) * factor
+    if factor != 1.0:
+        km = round(km, 1)  # "5 miles": 8 km, not 8.04672
+    return km, bool(r.group("vague") or r.group("hedge"))
+
+
 def _km(num: str, cues: Cues) -> float:
+    """The value of a number: digits, a vague amount, or number words read as a sum ("vingt et un" 21,
+    "twenty five" 25, "quatre vingt dix" 90), "cent"/"hundred" multiplying what precedes ("deux cents" 200)."""
     num = " ".join(num.split())
-    return cues.numerals[num] if num in cues.numerals else float(num.replace(",", "."))
+    if num in cues.numerals:
+        return cues.numerals[num]
+    if num[:1].isdigit():
+        return float(num.replace(",", "."))
+    if num == "a":  # "a mile"
+        return 1.0
+    words = [w for w in num.split() if w not in ("et", "and")]
+    total, i = 0.0, 0
+    while i < len(words):
+        for n in range(min(3, len(words) - i), 0, -1):  # the longest number phrase here ("quatre vingt")
+            value = cues.numbers.get(" ".join(words[i : i + n]))
+            if value is not None:
+                break
+        else:
+            return total  # (cannot happen: the regex matched number phrases only)
+        total = total * value if value == 100 and total else total + value
+        i += n
+    return total

@@ -44,9 +44,11 @@ forced. Metonymic seats of power ("Moscou revendique"), persons' and organisatio
 Gladkov", "the Luch design bureau", and later bare repeats of such a name unless a place preposition precedes
 it or a city of 100k+ bears it) and countries are not returned; foreign places keep their real country.
 Precision: 1 settlement/feature with its own point, 2 relative location, "near X", or a settlement whose point
-is its hromada's/raion's centre, 3 region. A relative location ("8 km au nord de Kourakhové") gets the anchor's
-point moved by geopy's geodesic destination, kind "relative", precision 2; "near Bakhmut", "aux portes de
-Kherson" get the anchor's point, precision 2, the span of the whole phrase.
+is its hromada's/raion's centre, 3 region. A relative location ("8 km au nord de Kourakhové", "huit kilomètres
+au nord de", "5 miles south of") gets the anchor's point moved by geopy's geodesic destination, kind
+"relative", precision 2, the anchor's confidence — times 0.8 when the distance is vague or hedged ("une
+dizaine de kilomètres", "a few km", "about 35 km": the point is a round guess, still within a few km); "near
+Bakhmut", "aux portes de Kherson" get the anchor's point, precision 2, the span of the whole phrase.
 """
 from __future__ import annotations
 
@@ -83,6 +85,7 @@ _SAME_UPDATE_SENSE, _OTHER_UPDATE_SENSE = 1.0, 0.3  # one sense per update, weak
 _SENTENCE_COUNTRY = 0.7  # candidates in the country the sentence is about
 _MISFIT_KM = 80.0  # "X, north-west of Y" may be 50 km off; beyond this no X is the one meant
 _MISFIT_CONFIDENCE = 0.2  # every candidate contradicts the context: kept unresolved
+_APPROX_CONFIDENCE = 0.8  # "une dizaine de km au nord de X", "about 35 km east of X": the point is a guess
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -698,6 +701,8 @@ def resolve_mentions(per_text: list[list[Mention]], texts: list[str], gaz: Gazet
                                     or anchor.choice.kind not in ("settlement", "feature")):
             continue  # "near the Kursk region", "near Ukraine": the region or country says it all
         conf = _pick(anchor)[1] if anchor is not None else 0.0
+        if rm.relative.approx:
+            conf *= _APPROX_CONFIDENCE
         out[ti].append(_relative_record(rm, anchor, conf))
     for places in out:
         places.sort(key=lambda p: (p.start, -p.end))

@@ -195,3 +195,83 @@ def test_a_spelling_longer_than_its_key_spans_the_whole_name():
     text = "Frappes sur FIlatova hier, puis sur Nova FIlatova."
     hits = matcher.raw_hits(text, _tiny_gazetteer(["ﬁlatova", "nova ﬁlatova"]))
     assert [(text[s:e], key) for s, e, key in hits] == [("FIlatova", "ﬁlatova"), ("Nova FIlatova", "nova ﬁlatova")]
+
+
+# ---------------------------------------------------------------- written-out and vague distances
+
+
+def _relatives(text, gaz):
+    return [(m.surface, m.relative.km, m.relative.bearing, m.relative.approx)
+            for m in find_mentions(text, gaz) if m.relative and m.relative.km]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ils sont à huit kilomètres au nord de Kourakhové.", ("huit kilomètres au nord de Kourakhové", 8.0, 0.0, False)),
+    ("à vingt-cinq km au sud de Pokrovsk", ("vingt-cinq km au sud de Pokrovsk", 25.0, 180.0, False)),
+    ("à quatre-vingt-dix kilomètres à l'est de Kharkiv", ("quatre-vingt-dix kilomètres à l'est de Kharkiv", 90.0, 90.0,
+                                                         False)),
+    ("à un kilomètre au sud-ouest de Pokrovsk", ("un kilomètre au sud-ouest de Pokrovsk", 1.0, 225.0, False)),
+    ("à environ huit kilomètres au nord de Kourakhové", ("huit kilomètres au nord de Kourakhové", 8.0, 0.0, True)),
+    ("une dizaine de kilomètres à l’ouest de Bakhmout", ("une dizaine de kilomètres à l’ouest de Bakhmout", 10.0, 270.0,
+                                                        True)),
+    ("à quelques kilomètres à l'est de Pokrovsk", ("quelques kilomètres à l'est de Pokrovsk", 3.0, 90.0, True)),
+    ("Troops are eight kilometres north of Kurakhove.", ("eight kilometres north of Kurakhove", 8.0, 0.0, False)),
+    ("one hundred and twenty km east of Kharkiv", ("one hundred and twenty km east of Kharkiv", 120.0, 90.0, False)),
+    ("They were 5 miles south of Pokrovsk.", ("5 miles south of Pokrovsk", 8.0, 180.0, False)),
+    ("a mile west of Pokrovsk", ("a mile west of Pokrovsk", 1.6, 270.0, False)),
+    ("a dozen miles north of Lyman", ("a dozen miles north of Lyman", 19.3, 0.0, True)),
+    ("about 8 miles (13 kilometers) south of Pokrovsk", ("8 miles (13 kilometers) south of Pokrovsk", 12.9, 180.0,
+                                                         True)),
+    ("Russian forces are some 10km east of Pokrovsk.", ("10km east of Pokrovsk", 10.0, 90.0, True)),
+    ("a few kilometres to the north of Pokrovsk", ("a few kilometres to the north of Pokrovsk", 3.0, 0.0, True)),
+    ("Izmaïlivka, à 8 km au nord de Kourakhové", ("8 km au nord de Kourakhové", 8.0, 0.0, False)),
+])
+def test_distances_in_words_digits_and_miles(gaz, text, expected):
+    assert _relatives(text, gaz) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Vovtchansk, à 5 km de la frontière, et Pokrovsk.",  # no direction: not a relative location
+    "The town is a dozen miles from Pokrovsk.",
+    "less than 10 km from Kharkiv",
+    "à huit heures au nord de Kharkiv",  # not a distance
+    "Il a huit ans ; au nord de Kharkiv",
+])
+def test_distances_without_direction_or_unit_are_not_relative_locations(gaz, text):
+    assert _relatives(text, gaz) == []
+
+
+# ---------------------------------------------------------------- names in capitals
+
+
+def test_names_in_capitals_match_in_both_languages(gaz):
+    assert spans("Frappe sur POKROVSK et KHARKIV selon l'OTAN", gaz) == ["POKROVSK", "KHARKIV"]
+    assert spans("KYIV (AP) — Russia shelled SUMY and CHASIV YAR overnight.", gaz) == ["KYIV", "SUMY", "CHASIV YAR"]
+    assert spans("Combats autour de TCHASSIV IAR et D'IZMAÏLIVKA", gaz, relative=None) == ["TCHASSIV IAR", "IZMAÏLIVKA"]
+    # Cues are read on the normalised text, whatever the case.
+    got = {m.surface: m.kind_cue for m in find_mentions("LA RÉGION DE KHARKIV", gaz)}
+    assert got == {"RÉGION DE KHARKIV": "region"}
+
+
+def test_capitals_that_are_not_names(gaz):
+    # Inside a longer word, or glued to mixed case.
+    assert spans("KHARKIVSKA OBLAST et McKHARKIV", gaz) == []
+    # A short capitals word is an acronym unless a big city or a region bears it: LUCH is a village.
+    assert spans("Le site LUCH a été touché ; KIEV aussi.", gaz) == ["KIEV"]
+    # A name the gazetteer flags as a surname or common word needs a place preposition before it.
+    assert spans("LYMAN a parlé.", gaz) == []
+    assert spans("Combats près de LYMAN.", gaz, relative=None) == ["LYMAN"]
+    # A first name before it makes a person, in capitals too.
+    got = find_mentions("VYACHESLAV GLADKOV said three houses burned.", gaz)
+    assert [(m.surface, m.person) for m in got] == [("GLADKOV", True)]
+
+
+def test_caps_word_list_and_shouting_lines():
+    tiny = _tiny_gazetteer(["unicef", "idlib"])
+    # An acronym of geo/cues/caps_words.txt is never a place in capitals (its mixed-case spelling still is).
+    assert [k for _, _, k in matcher.raw_hits("Selon UNICEF et Unicef.", tiny)] == ["unicef"]
+    # A foreign small place in capitals matches among mixed-case words ...
+    assert [k for _, _, k in matcher.raw_hits("Frappes sur IDLIB hier.", tiny)] == ["idlib"]
+    # ... but not in a shouting line, where every word looks like a name.
+    assert matcher.raw_hits("STRIKES ON IDLIB KILL FIVE CIVILIANS OVERNIGHT", tiny) == []
+    assert "nato" in load_cues().caps_words and "sbu" in load_cues().caps_words

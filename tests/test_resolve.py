@@ -292,3 +292,30 @@ def test_relative_points_are_geopy_geodesic_destinations():
     for km_, bearing in ((8, 0.0), (12.5, 135.0), (3, 270.0), (40, 45.0)):
         dest = distance(kilometers=km_).destination((anchor.lat, anchor.lon), bearing)
         assert _relative_point(anchor, km_, bearing) == (dest.latitude, dest.longitude)
+
+
+def test_written_out_and_vague_distances_place_a_relative_point(gaz):
+    exact = by_surface("Combats à dix kilomètres au nord de Kharkiv.", gaz)["dix kilomètres au nord de Kharkiv"]
+    digits = by_surface("Combats à 10 km au nord de Kharkiv.", gaz)["10 km au nord de Kharkiv"]
+    vague = by_surface("Combats à une dizaine de kilomètres au nord de Kharkiv.", gaz)[
+        "une dizaine de kilomètres au nord de Kharkiv"]
+    assert (exact.lat, exact.lon, exact.confidence) == (digits.lat, digits.lon, digits.confidence)
+    assert (vague.lat, vague.lon) == (digits.lat, digits.lon) and vague.precision == digits.precision == 2
+    # A vague or hedged distance is the same point, with less confidence.
+    assert MIN_CONFIDENCE <= vague.confidence < digits.confidence
+    hedged = by_surface("Fighting about ten kilometres north of Kharkiv.", gaz, "en")["ten kilometres north of Kharkiv"]
+    assert hedged.confidence == vague.confidence
+    # Miles are converted: 5 miles south is about 8 km south of the anchor.
+    miles = by_surface("Shelling 5 miles south of Pokrovsk.", gaz, "en")["5 miles south of Pokrovsk"]
+    anchor = by_surface("Pokrovsk", gaz)["Pokrovsk"]
+    assert abs(km((miles.lat, miles.lon), (anchor.lat, anchor.lon)) - 8.05) < 0.2 and miles.lat < anchor.lat
+
+
+def test_names_in_capitals_resolve_like_their_mixed_case_spelling(gaz):
+    caps = by_surface("Frappe sur KHARKIV et POKROVSK selon l'OTAN", gaz)
+    mixed = by_surface("Frappe sur Kharkiv et Pokrovsk selon l'OTAN", gaz)
+    assert [(p.place_id, p.confidence) for p in caps.values()] == [(p.place_id, p.confidence) for p in mixed.values()]
+    assert caps["KHARKIV"].place_id == "gn:706483"
+    # A shouting headline keeps the places of the war's countries and capitals, not the acronyms.
+    got = by_surface("NATO AND SBU CHIEFS MEET IN BRUSSELS AFTER STRIKES ON SUMY", gaz, "en")
+    assert {s: p.name for s, p in got.items()} == {"BRUSSELS": "Brussels", "SUMY": "Sumy"}
