@@ -8,6 +8,7 @@ spliced into JS source, so a claim cannot inject script into the map.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import math
@@ -19,6 +20,7 @@ import folium
 from folium.template import Template
 from branca.element import Element, MacroElement
 
+from geo.simplify_outlines import display_path
 from liveblog.views import ACTOR_COLOURS, POPUP_MAX_CLAIMS, Marker, actor_colour
 
 REPO_DIR = Path(__file__).resolve().parents[1]
@@ -32,6 +34,8 @@ try:
 except ImportError:  # pragma: no cover - a broken install; folium's CDN links are the fallback
     LEAFLET_DIR = Path("/nonexistent")
 
+CLAIM_CHARS = 160  # a popup line's sentence is cut here ("…"); the table below the map shows it whole
+COORD_DIGITS = 4  # marker positions sent to the browser: ~10 m
 DEFAULT_CENTER = (48.5, 32.0)  # Ukraine, for an empty map
 DEFAULT_ZOOM = 6
 PRECISION_LABELS = {1: "settlement or feature", 2: "near a place / relative (approximate)",
@@ -80,12 +84,29 @@ def _safe_url(url) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+
+
 @lru_cache(maxsize=4096)
-def _format_date(value) -> str:  # cached: a few hundred distinct days, strftime is slow
+def _day_number(value) -> int | None:
+    """Days since 1970-01-01 (the browser writes the ISO date), None when undated. Cached: a few hundred
+    distinct days."""
     try:
-        return value.strftime("%Y-%m-%d")
-    except (AttributeError, ValueError):  # None / NaT
-        return "undated"
+        return value.toordinal() - _EPOCH_ORDINAL
+    except (AttributeError, ValueError, TypeError):  # None / NaT
+        return None
+
+
+def clip(text, limit: int = CLAIM_CHARS) -> str:
+    """The text cut to at most `limit` characters, at a word boundary when one is near, ending in "…"."""
+    text = "" if text is None else str(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def marker_radius(n_claims: int) -> float:
@@ -179,30 +200,40 @@ class _ScriptElement(MacroElement):
         figure.script.add_child(_RawScript(self.script(self._parent.get_name())), name=self.get_name())
 
 
-def popup_payload(markers: list[Marker], max_claims: int = POPUP_MAX_CLAIMS) -> dict:
+def popup_payload(markers: list[Marker], max_claims: int = POPUP_MAX_CLAIMS, claim_chars: int = CLAIM_CHARS) -> dict:
     """What the browser needs to draw the markers and, on click, their popups: plain data, no HTML.
 
-    rows: [lat, lon, radius, colour index, precision, tooltip (escaped HTML), place, admin1, n_claims,
-    claims], claims newest first and capped: [date, actor index, type index, sentence, source index].
-    Repeated strings (actors, types, outlets with their links) are sent once in lookup lists. The popup is
-    built in JavaScript with textContent, so no text from a live blog is ever parsed as HTML; only http(s)
-    links become links."""
-    actors, types, sources = {}, {}, {}
+    rows: [lat, lon, radius, colour index, precision (1-3), place, region index, n_claims, claims]; claims
+    newest first, at most `max_claims` (the popup says "and N more"): [day (days since 1970, null if
+    undated), actor index, type index, sentence (clip()ped to claim_chars), source index, outlets reporting
+    it]. Repeated strings (actors, types, regions, outlets with their links) are sent once in lookup lists;
+    the tooltip is written by the browser from the place, region, precision and count (as tooltip_text).
+    The popup is built in JavaScript with textContent and the tooltip escaped there, so no text from a live
+    blog is ever parsed as HTML; only http(s) links become links."""
+    actors, types, sources, regions = {}, {}, {}, {}
 
     def index(table: dict, value) -> int:
         return table.setdefault(value, len(table))
 
+    def source_index(name, url) -> int:  # per (outlet, URL): a few hundred, for ~15,000 popup lines
+        key = (name, url)
+        if key not in source_of:
+            source_of[key] = index(sources, (name or "", _safe_url(url)))
+        return source_of[key]
+
+    source_of: dict = {}
     rows = []
     for m in markers:
-        claims = [[_format_date(c["event_date"]), index(actors, c["actor"]), index(types, c["claim_type"]),
-                   "" if c["claim"] is None else str(c["claim"]),
-                   index(sources, (c.get("source") or "", _safe_url(c.get("source_url"))))]
+        claims = [[_day_number(c["event_date"]), index(actors, c["actor"]), index(types, c["claim_type"]),
+                   c["claim"] if isinstance(c["claim"], str) and len(c["claim"]) <= claim_chars
+                   else clip(c["claim"], claim_chars),
+                   source_index(c.get("source"), c.get("source_url")), c.get("sources", 1)]
                   for c in m.claims[:max_claims]]
-        rows.append([round(m.lat, 5), round(m.lon, 5), round(marker_radius(m.n_claims), 1),
-                     index(actors, m.dominant_actor), m.precision if m.precision in PRECISION_STYLES else 3,
-                     tooltip_text(m), m.place, m.admin1, m.n_claims, claims])
+        rows.append([round(m.lat, COORD_DIGITS), round(m.lon, COORD_DIGITS), round(marker_radius(m.n_claims), 1),
+                     index(actors, m.dominant_actor), min(max(m.precision, 1), 3), m.place,
+                     index(regions, m.admin1 or ""), m.n_claims, claims])
     return {"rows": rows, "actors": list(actors), "colours": [actor_colour(a) for a in actors],
-            "types": list(types), "sources": [list(s) for s in sources],
+            "types": list(types), "sources": [list(s) for s in sources], "regions": list(regions),
             "precision": {str(p): label for p, label in PRECISION_LABELS.items()}}
 
 
@@ -228,6 +259,15 @@ class _PlaceLayer(_ScriptElement):
                 return claimLists[i];
             }
             var styles = %(styles)s;
+            var ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+            function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ENTITY[c]; }); }
+            function day(d) { return d === null ? "undated" : new Date(d * 864e5).toISOString().slice(0, 10); }
+            // The same text as mapview.tooltip_text (a click is matched on it), escaped: Leaflet sets it as HTML.
+            function tooltip(r) {
+                var region = data.regions[r[6]], n = r[7];
+                return esc(r[5] + (region && region !== r[5] ? " \u00b7 " + region : "") +
+                           (r[4] > 1 ? " (approximate)" : "") + ": " + n + (n === 1 ? " claim" : " claims"));
+            }
             function el(tag, cls, text) {
                 var e = document.createElement(tag);
                 if (cls) e.className = cls;
@@ -235,14 +275,14 @@ class _PlaceLayer(_ScriptElement):
                 return e;
             }
             function popup(r, i) {
-                var box = el("div", "cm-popup"), n = r[8], claims = claimsOf(i);
-                box.appendChild(el("b", "cm-place", r[6]));
-                if (r[7] && r[7] !== r[6]) box.appendChild(el("span", "cm-meta", " " + r[7]));
+                var box = el("div", "cm-popup"), n = r[7], claims = claimsOf(i), region = data.regions[r[6]];
+                box.appendChild(el("b", "cm-place", r[5]));
+                if (region && region !== r[5]) box.appendChild(el("span", "cm-meta", " " + region));
                 box.appendChild(document.createTextNode(" \u00b7 " + n + (n === 1 ? " claim" : " claims")));
                 if (r[4] > 1) box.appendChild(el("i", "cm-approx", "Location: " + data.precision[r[4]]));
                 var list = el("ul");
                 claims.forEach(function (c) {
-                    var li = el("li"), meta = el("span", "cm-meta", c[0] + " \u00b7 ");
+                    var li = el("li"), meta = el("span", "cm-meta", day(c[0]) + " \u00b7 ");
                     var who = el("b", null, data.actors[c[1]]);
                     who.style.color = data.colours[c[1]];
                     meta.appendChild(who);
@@ -257,6 +297,7 @@ class _PlaceLayer(_ScriptElement):
                     } else if (src[0]) {
                         li.appendChild(el("span", "cm-src", src[0]));
                     }
+                    if (c[5] > 1) li.appendChild(el("span", "cm-meta", " \u00b7 reported by " + c[5] + " outlets"));
                     list.appendChild(li);
                 });
                 box.appendChild(list);
@@ -272,10 +313,19 @@ class _PlaceLayer(_ScriptElement):
                 var c = L.circleMarker([r[0], r[1]], {radius: r[2], color: colour,
                     fillColor: colour, fill: true, weight: s.weight, fillOpacity: s.fillOpacity,
                     dashArray: s.dashArray});
-                c.bindPopup(function () { return popup(r, i); }, {maxWidth: 380, minWidth: 240});
-                c.bindTooltip(r[5], {sticky: true});
+                c.cmRow = i;
                 layer.addLayer(c);
             });
+            // One popup and one tooltip for the whole layer, written for the circle under the pointer: not
+            // 3,000 of each made (and unbound at the next filter change) for the few a reader opens.
+            // streamlit-folium reads a clicked circle's tooltip through the layer's function (innerText).
+            layer.bindPopup(function (c) { return popup(data.rows[c.cmRow], c.cmRow); },
+                            {maxWidth: 380, minWidth: 240});
+            layer.bindTooltip(function (c) {
+                var box = el("div");
+                box.innerHTML = tooltip(data.rows[c.cmRow]);  // escaped by tooltip()
+                return box;
+            }, {sticky: true});
             // "Markers drawn", for tests and the bench: set once the layer is on the map.
             layer.once("add", function () {
                 this._map.getContainer().setAttribute("data-cm-markers", String(data.rows.length));
@@ -289,7 +339,7 @@ class _PlaceLayer(_ScriptElement):
         self._styles_json = _js_json({str(p): {"weight": s["weight"], "fillOpacity": s["fill_opacity"],
                                                "dashArray": s["dash_array"]} for p, s in PRECISION_STYLES.items()})
         payload = popup_payload(markers)
-        claims = [row.pop() for row in payload["rows"]]  # rows keep [0..8]; claims travel as JSON text
+        claims = [row.pop() for row in payload["rows"]]  # rows keep [0..7]; claims travel as JSON text
         self._data_json = _js_json(payload)
         self._claims_json = _js_json(json.dumps(claims, ensure_ascii=False, separators=(",", ":")))
 
@@ -349,19 +399,35 @@ def _round_coords(obj, digits: int):
     return obj
 
 
+def _display_copy(source: Path) -> dict | None:
+    """The simplified display copy of an outline file (geo/simplify_outlines.py), if it was made from the
+    source as it is now (its recorded SHA-1): a rebuilt source is never drawn through a stale copy."""
+    copy = display_path(source)
+    try:
+        data = json.loads(copy.read_text(encoding="utf-8"))
+        made_from = data.pop("conflict_map_source", None) or {}
+        current = made_from.get("sha1") == hashlib.sha1(source.read_bytes()).hexdigest()
+    except (OSError, ValueError, AttributeError):
+        return None
+    return data if current and data.get("features") is not None else None
+
+
 def load_outlines(data_dir: Path = GEO_DATA, digits: int = 3) -> dict[str, dict]:
-    """The outline files that exist, by file name, coordinates rounded (~100 m) to keep the page small."""
+    """The outline files that exist, by file name: their display copy when it is current (a few times
+    smaller), else the file itself with coordinates rounded (~100 m) and properties dropped."""
     outlines = {}
     for name in OUTLINE_FILES:
         path = Path(data_dir) / name
         if not path.is_file():
             continue
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for feature in data.get("features", []):
-            geom = feature.get("geometry") or {}
-            if "coordinates" in geom:
-                geom["coordinates"] = _round_coords(geom["coordinates"], digits)
-            feature["properties"] = {}  # names are not shown; do not ship them
+        data = _display_copy(path)
+        if data is None:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for feature in data.get("features", []):
+                geom = feature.get("geometry") or {}
+                if "coordinates" in geom:
+                    geom["coordinates"] = _round_coords(geom["coordinates"], digits)
+                feature["properties"] = {}  # names are not shown; do not ship them
         outlines[name] = data
     return outlines
 
@@ -399,20 +465,21 @@ def _weighted_quantile(values: list[tuple[float, int]], q: float) -> float:
     return values[-1][0]
 
 
-def view_bounds(markers: list[Marker], q: float = 0.05, margin: float = 5.0) -> list[list[float]]:
+def view_bounds(markers: list[Marker] | list[tuple[float, float, int]], q: float = 0.05,
+                margin: float = 5.0) -> list[list[float]]:
     """The box to open the map on: where most claims are, plus every place within `margin` degrees of it.
+    `markers`: Markers, or (lat, lon, claims) per place (views.place_points).
 
     A few far places (a claim made in New York, a misplaced name on another continent) must not zoom the
     map out to the whole world; they stay on the map, reachable by zooming out.
     """
-    lats = [(mk.lat, mk.n_claims) for mk in markers]
-    lons = [(mk.lon, mk.n_claims) for mk in markers]
-    south, north = _weighted_quantile(lats, q), _weighted_quantile(lats, 1 - q)
-    west, east = _weighted_quantile(lons, q), _weighted_quantile(lons, 1 - q)
-    near = [mk for mk in markers if south - margin <= mk.lat <= north + margin
-            and west - margin <= mk.lon <= east + margin]
-    return [[min(mk.lat for mk in near), min(mk.lon for mk in near)],
-            [max(mk.lat for mk in near), max(mk.lon for mk in near)]]
+    points = [(mk.lat, mk.lon, mk.n_claims) if isinstance(mk, Marker) else tuple(mk) for mk in markers]
+    south, north = (_weighted_quantile([(lat, n) for lat, _, n in points], x) for x in (q, 1 - q))
+    west, east = (_weighted_quantile([(lon, n) for _, lon, n in points], x) for x in (q, 1 - q))
+    near = [(lat, lon) for lat, lon, _ in points if south - margin <= lat <= north + margin
+            and west - margin <= lon <= east + margin]
+    return [[min(lat for lat, _ in near), min(lon for _, lon in near)],
+            [max(lat for lat, _ in near), max(lon for _, lon in near)]]
 
 
 def base_map(outlines: dict[str, dict] | None = None, online_tiles: bool = False,

@@ -37,7 +37,7 @@ ACTOR_COLOURS = {
     "Other": "#7f7f7f",
 }
 FALLBACK_COLOUR = "#555555"  # "reported" and anything outside ACTORS
-POPUP_MAX_CLAIMS = 8
+POPUP_MAX_CLAIMS = 5  # newest claims per popup ("and N more" below them; the table lists them all)
 CLAIM_KEY = ["file", "update_index", "claim"]  # one claim; it has a row per place it names
 # The columns a reader scans first; the Claims page shows the whole schema.
 READER_COLUMNS = ["event_date", "actor", "claim_type", "claim", "place", "admin1", "geo_precision",
@@ -170,18 +170,19 @@ def markers_at(df: pd.DataFrame, index: EventIndex, mask: np.ndarray | None = No
     claims: dict[int, list[dict]] = {}
     if len(shown):
         cols = ["actor", "claim_type", "claim", "source", "source_url"]
-        sub = df.iloc[rows[shown]]
-        days = sub["event_date"].array.to_pydatetime()  # datetimes: ~3x faster than boxing Timestamps
+        at = rows[shown]
+        # Column by column: taking rows of the whole frame would copy its ~30 Arrow columns, for 6 used here.
+        days = df["event_date"].iloc[at].array.to_pydatetime()  # datetimes: ~3x faster than boxing Timestamps
         n_src = source_counts[np.searchsorted(source_pairs, row_pair[shown])]
         for p, day, actor, ctype, claim, source, url, k in zip(row_place[shown].tolist(), days,
-                                                               *(sub[c].tolist() for c in cols), n_src.tolist()):
+                                                               *(df[c].iloc[at].tolist() for c in cols),
+                                                               n_src.tolist()):
             claims.setdefault(p, []).append({"event_date": day, "actor": actor, "claim_type": ctype, "claim": claim,
                                              "source": source, "source_url": url, "sources": int(k)})
-    firsts = df.iloc[first_rows]
     markers = []
-    for p, place_name, lat, lon, admin1 in zip(grouped_place[starts].tolist(), firsts["place"].tolist(),
-                                               firsts["latitude"].tolist(), firsts["longitude"].tolist(),
-                                               firsts["admin1"].tolist()):
+    for p, place_name, lat, lon, admin1 in zip(grouped_place[starts].tolist(),
+                                               *(df[c].iloc[first_rows].tolist()
+                                                 for c in ("place", "latitude", "longitude", "admin1"))):
         prec = best[p]
         markers.append(Marker(
             place=str(place_name) if _present(place_name) else "", lat=float(lat), lon=float(lon),
@@ -194,6 +195,22 @@ def markers_at(df: pd.DataFrame, index: EventIndex, mask: np.ndarray | None = No
     # Big markers first so small ones are drawn on top and stay clickable.
     markers.sort(key=lambda m: (-m.n_claims, m.place, m.key))
     return markers
+
+
+def place_points(df: pd.DataFrame, index: EventIndex) -> list[tuple[float, float, int]]:
+    """(lat, lon, claims) of every mapped place of the frame, claims counted as markers_at counts them
+    (claim groups): what the map's opening view needs, without building the markers."""
+    rows = np.flatnonzero(index.place >= 0)
+    if not len(rows):
+        return []
+    place = index.place[rows]
+    n_groups = int(index.group.max()) + 1
+    pairs = np.unique(place * n_groups + index.group[rows])
+    claims = np.bincount(pairs // n_groups, minlength=len(index.keys))
+    places, first = np.unique(place, return_index=True)
+    lat = df["latitude"].to_numpy(dtype=float, na_value=np.nan)[rows[first]]
+    lon = df["longitude"].to_numpy(dtype=float, na_value=np.nan)[rows[first]]
+    return list(zip(lat.tolist(), lon.tolist(), claims[places].tolist()))
 
 
 def place_markers(df: pd.DataFrame, max_claims: int = POPUP_MAX_CLAIMS,
@@ -251,18 +268,23 @@ def _iso_times(s: pd.Series, unit: str = "s") -> pd.Series:
     return pd.Series(text, index=s.index, dtype="str").where(s.notna().to_numpy())
 
 
-def export_table(df: pd.DataFrame, order: np.ndarray | None = None, mask: np.ndarray | None = None) -> pd.DataFrame:
+def export_table(df: pd.DataFrame, order: np.ndarray | None = None, mask: np.ndarray | None = None,
+                 columns: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
     """The rows as exported and shown: schema columns in schema order, newest first, ISO date strings.
 
     With `order` (EventIndex.order of df) and `mask`, the rows are df[mask], put newest first by taking them
-    in that order: the same table as export_table(df[mask]), without sorting 100,000 rows again."""
+    in that order: the same table as export_table(df[mask]), without sorting 100,000 rows again. `columns`
+    (default: the whole schema) picks the columns first, so a table showing a few copies only those."""
+    columns = list(EVENT_COLUMNS if columns is None else columns)
     if order is not None:
         keep = np.ones(len(df), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-        out = df.iloc[order[keep[order]]].loc[:, list(EVENT_COLUMNS)].copy()
+        out = df.loc[:, columns].iloc[order[keep[order]]]
     else:
-        out = newest_first(df).loc[:, list(EVENT_COLUMNS)].copy()
-    out["event_date"] = _iso_times(out["event_date"], unit="D")
-    out["published_at"] = _iso_times(out["published_at"])
+        out = newest_first(df).loc[:, columns].copy()
+    if "event_date" in out:
+        out["event_date"] = _iso_times(out["event_date"], unit="D")
+    if "published_at" in out:
+        out["published_at"] = _iso_times(out["published_at"])
     return out.reset_index(drop=True)
 
 

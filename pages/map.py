@@ -16,16 +16,16 @@ _shared.intro("Who claims what, where",
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _extent(db: str, version: tuple, _view: _shared.View) -> list | None:
+def _extent(db: str, state: str, _view: _shared.View) -> list | None:
     """The box of every place in the database: the map opens there whatever the filters."""
-    markers = views.markers_at(_view.events, _view.loaded.index, max_claims=0)
-    return mapview.view_bounds(markers) if markers else None
+    points = views.place_points(_view.events, _view.loaded.index)
+    return mapview.view_bounds(points) if points else None
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
-def _markers(db: str, version: tuple, query: str, _view: _shared.View):
+def _markers(db: str, state: str, query: str, _view: _shared.View):
     """Markers and their layer, once per (database state, filters): a rerun that changes neither (a click,
-    another page and back) reuses them."""
+    another page and back) reuses them. `state`: the fingerprint of the data the view holds."""
     markers = views.markers_at(_view.events, _view.loaded.index, _view.base_mask)
     return markers, mapview.marker_layer(markers)
 
@@ -35,7 +35,7 @@ def _base_map(view: _shared.View, online: bool):
     given. It depends on the data as a whole only, so filter changes keep the same map in the browser."""
     db = _shared.db_path()
     return mapview.base_map(_shared.outlines(), online_tiles=online, leaflet=mapview.leaflet_assets(),
-                            actors=view.options.actors, bounds=_extent(str(db), _shared.db_version(db), view))
+                            actors=view.options.actors, bounds=_extent(str(db), view.loaded.fingerprint, view))
 
 
 @st.fragment
@@ -44,7 +44,7 @@ def map_and_claims() -> None:
     view = _shared.current_view()
     db = _shared.db_path()
     query = repr(view.filters.without("place"))
-    markers, layer = _markers(str(db), _shared.db_version(db), query, view)
+    markers, layer = _markers(str(db), view.loaded.fingerprint, query, view)
     # Only a click on a marker comes back (panning and zooming never rerun the app). The markers travel as
     # feature_group_to_add: the map in the browser stays and swaps them in place.
     out = st_folium(_base_map(view, online), feature_group_to_add=layer, height=560, use_container_width=True,
@@ -58,6 +58,9 @@ def map_and_claims() -> None:
     unplaced = view.loaded.index.claim_count(view.base_mask & view.events["latitude"].isna().to_numpy())
     if unplaced:
         st.caption(f"{unplaced} of the claims shown name no place and are not on the map (see the table).")
+    # The table after the map, in this fragment (a click narrows it). Measured with bench/dashboard_speed.py:
+    # the map's iframe is created before the table, and the table in a fragment of its own or in a second
+    # run after the map did not draw the markers sooner.
     st.subheader("Claims")
     _shared.place_chip(view, key="map")
     _shared.shown_caption(view)

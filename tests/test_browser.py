@@ -22,6 +22,7 @@ import pytest
 from conftest import make_events_db
 from liveblog import filters, store, views
 from liveblog.records import EVENT_COLUMNS
+from test_dashboard import LONG_CLAIM, add_busy_place
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def _serve(db: Path, tmp: Path):
 def app_server(tmp_path_factory):
     """`streamlit run dashboard.py` on a free port over a synthetic database; yields (url, db path)."""
     tmp = tmp_path_factory.mktemp("browser")
-    db = make_events_db(tmp / "events.sqlite")
+    db = add_busy_place(make_events_db(tmp / "events.sqlite"))
     with _serve(db, tmp) as url:
         yield url, db
 
@@ -101,12 +102,17 @@ def screenshot_on_failure(page, path: Path):
 
 
 # The circle of a place, in the map's own coordinates: canvas markers have no DOM element to click.
+# The circle of a place, found by its tooltip as streamlit-folium reads it on a click: the marker layer's
+# tooltip function, called with the circle (innerText of what it returns).
 _MARKER_POINT = """(name) => {
     const map = window.map;
+    const groups = [];
+    map.eachLayer(l => { if (l.getTooltip && l.getTooltip() && l.hasLayer) groups.push(l); });
     let found = null;
     map.eachLayer(l => {
-        if (!found && l.getTooltip && l.getTooltip() && l.getLatLng &&
-            String(l.getTooltip().getContent()).startsWith(name + " ")) { found = l; }
+        if (found || !l.getLatLng) return;
+        const g = groups.find(g => g.hasLayer(l));
+        if (g && g.getTooltip().getContent()(l).innerText.startsWith(name + " ")) found = l;
     });
     if (!found) return null;
     const p = map.latLngToContainerPoint(found.getLatLng());
@@ -173,6 +179,22 @@ def test_map_click_filters_quick_pick_and_csv_download(app_server, tmp_path):
             pokrovsk = events[events["place"] == "Pokrovsk"]
             page.get_by_text(_count_text(views.claim_count(pokrovsk), total)).wait_for()
             page.get_by_text("Only claims at Pokrovsk").wait_for()
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+            page.get_by_role("button", name="Show all places").click()
+            page.get_by_text(_count_text(total, total)).wait_for()
+            expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
+
+            # A place with more claims than a popup lists: the newest few, "and N more", long claims cut.
+            point = map_frame.evaluate(_MARKER_POINT, "Vuhledar")
+            page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+            expect(popup).to_contain_text("Vuhledar")
+            n_vuhledar = views.claim_count(events[events["place"] == "Vuhledar"])
+            assert n_vuhledar > views.POPUP_MAX_CLAIMS
+            expect(popup.locator("li")).to_have_count(views.POPUP_MAX_CLAIMS)
+            expect(popup).to_contain_text(f"and {n_vuhledar - views.POPUP_MAX_CLAIMS} more")
+            first_line = popup.locator("li").first.inner_text()
+            assert LONG_CLAIM[:60] in first_line and "…" in first_line and LONG_CLAIM[-30:] not in first_line
+            page.get_by_text(_count_text(n_vuhledar, total)).wait_for()
             expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT_MS)
             page.get_by_role("button", name="Show all places").click()
             page.get_by_text(_count_text(total, total)).wait_for()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import sys
 import types
@@ -31,6 +32,27 @@ Ukraine's general staff said on Thursday its forces had repelled eleven assaults
 Moscow claims Vuhledar
 Russia's defence ministry said its troops had taken full control of Vuhledar, in the Donetsk region.
 """
+
+
+# Written for these tests (and the browser's): a claim longer than a popup line (mapview.CLAIM_CHARS), its end
+# only in the table.
+LONG_CLAIM = ("The regional governor said that repair crews had worked through the night to restore power to "
+              "the northern districts after the strike, that schools would stay closed until the end of the "
+              "week, and that the last villages were expected to be reconnected on Sunday evening.")
+
+
+def add_busy_place(db: Path, n: int = 8) -> Path:
+    """One more article: n claims at Vuhledar (more than a popup lists), the newest of them LONG_CLAIM."""
+    rows = synthetic_events("https://news.example/live-3", "live-3.txt", n, offset=100)
+    for i, row in enumerate(rows):
+        row.update(place="Vuhledar", place_surface="Vuhledar", admin1="Donetsk Oblast", country="UA",
+                   latitude=47.78, longitude=37.25, geo_precision=1, event_date=f"2024-10-{20 + i:02d}",
+                   claim=LONG_CLAIM if i == n - 1 else f"Claim {i} about Vuhledar.")
+    article = store.ArticleRow("https://news.example/live-3", "hash-live-3", "live-3.txt", "plain", "The Test Post",
+                               "https://news.example/live-3", "Live: test blog", "2024-10-28T13:15:52", "en", n)
+    with closing(store.connect(db)) as conn:
+        store.write_article(conn, article, rows, [])
+    return db
 
 
 def _app(db, monkeypatch, query: dict | None = None) -> AppTest:
@@ -323,3 +345,20 @@ def test_tiles_from_the_url(events_db, monkeypatch):
     at = _app(events_db, monkeypatch, {"tiles": "osm", "actor": "UN"}).run()
     assert at.toggle(key="osm_tiles").value is True
     assert _query(at) == {"tiles": ["osm"], "actor": ["UN"]}
+
+
+def test_a_long_claim_is_cut_in_its_popup_but_whole_in_the_table_and_the_csv(tmp_path, monkeypatch, downloads):
+    from liveblog import mapview
+
+    db = add_busy_place(make_events_db(tmp_path / "events.sqlite"))
+    at = _app(db, monkeypatch).run()
+    assert not at.exception
+    assert LONG_CLAIM in set(_table(at)["claim"])  # the table: whole
+    _, make = downloads["csv"]
+    assert LONG_CLAIM in {r["claim"] for r in csv.DictReader(io.StringIO(make().decode("utf-8")))}  # CSV: whole
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    layer = args["feature_group"]
+    cut = mapview.clip(LONG_CLAIM)
+    assert cut.endswith("…") and len(cut) <= mapview.CLAIM_CHARS
+    assert json.dumps(cut, ensure_ascii=False)[1:-1] in layer  # the popup data: cut...
+    assert LONG_CLAIM not in layer and LONG_CLAIM[-30:] not in layer  # ...and nothing after the cut

@@ -43,7 +43,7 @@ def test_hostile_claims_never_reach_the_page_raw(markers):
         assert claim not in page
     assert "<script>alert(1)" not in page and "<img" not in page and "onerror=\"alert" not in page
     # ...but the claims are there, as data, to be shown as text.
-    texts = {c[3] for row in _data(page)["rows"] for c in row[9]}
+    texts = {c[3] for row in _data(page)["rows"] for c in row[8]}
     assert set(HOSTILE_CLAIMS) <= texts
 
 
@@ -59,14 +59,52 @@ def test_tooltips_are_escaped_html():
     assert "<img" not in text and html.unescape(text).startswith('<img src=x onerror="alert(1)">')
 
 
-def test_popup_data_is_capped_with_the_total_for_and_n_more():
-    payload = mapview.popup_payload([_marker(n_claims=12)], max_claims=5)
+def test_tooltips_are_written_in_the_browser_escaped_from_plain_data():
+    """The rows carry the place and region as plain data; the page's script escapes them for Leaflet."""
+    place = '<img src=x onerror="alert(1)">'
+    payload = mapview.popup_payload([_marker(place=place)])
     [row] = payload["rows"]
-    assert row[8] == 12 and len(row[9]) == 5  # the browser writes "and 7 more"
-    date_, actor, ctype, sentence, source = row[9][0]
-    assert (date_, payload["actors"][actor], payload["types"][ctype], sentence) == (
-        "2024-10-27", "Russia", "strike", "A claim. #0")
+    assert row[5] == place and payload["regions"][row[6]] == "Donetsk Oblast"
+    page = _render(mapview.build_map([_marker(place=place)]))
+    assert "box.innerHTML = tooltip(" in page and 'replace(/[&<>"\']/g' in page
+
+
+def test_popup_data_is_capped_with_the_total_for_and_n_more():
+    assert views.POPUP_MAX_CLAIMS <= 5  # a popup lists a few claims, the table all of them
+    payload = mapview.popup_payload([_marker(n_claims=12)], max_claims=3)
+    [row] = payload["rows"]
+    assert row[7] == 12 and len(row[8]) == 3  # the browser writes "and 9 more"
+    day, actor, ctype, sentence, source, outlets = row[8][0]
+    assert (day, payload["actors"][actor], payload["types"][ctype], sentence, outlets) == (
+        (pd.Timestamp("2024-10-27") - pd.Timestamp("1970-01-01")).days, "Russia", "strike", "A claim. #0", 1)
     assert payload["sources"][source] == ["The Test Post", "https://news.example/live"]
+    page = _render(mapview.build_map([_marker(n_claims=12)]))
+    assert '"and " + (n - claims.length)' in page and "new Date(d * 864e5)" in page
+
+
+def test_undated_claims_are_sent_as_null_days():
+    payload = mapview.popup_payload([_marker(event_date=pd.NaT)])
+    assert payload["rows"][0][8][0][0] is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Short claim.", "Short claim."),
+    ("word " * 10, "word word…"),  # cut at the last space before the limit
+    ("x" * 30, "x" * 11 + "…"),  # no space to cut at: cut inside the word
+])
+def test_clip_cuts_long_claims_at_a_word_with_an_ellipsis(text, expected):
+    assert mapview.clip(text, limit=12) == expected
+    assert len(mapview.clip(text, limit=12)) <= 12
+
+
+def test_popup_claims_are_clipped_and_coordinates_rounded():
+    long_claim = "Officials said " + "the situation near the town remained difficult, " * 10 + "end."
+    payload = mapview.popup_payload([_marker(claim=long_claim, lat=48.2812345678, lon=37.1765432)])
+    [row] = payload["rows"]
+    sentence = row[8][0][3]
+    assert sentence.endswith("…") and len(sentence) <= mapview.CLAIM_CHARS
+    assert long_claim.startswith(sentence[:-1])
+    assert (row[0], row[1]) == (48.2812, 37.1765)
 
 
 def test_only_http_links_become_links():
@@ -173,3 +211,61 @@ def test_far_outlier_does_not_zoom_the_map_out(markers):
     assert east < 60
     assert (south, west, north, east) == (min(m.lat for m in markers), min(m.lon for m in markers),
                                           max(m.lat for m in markers), max(m.lon for m in markers))
+
+
+def _square_pair(wiggle: float, bump: float) -> dict:
+    """Two unit squares side by side; their shared edge (x = 31) has small wiggles and one big bump."""
+    shared = [(31.0, 50.0)] + [(31.0 + (wiggle if i % 2 else -wiggle), 50.0 + i / 10) for i in range(1, 10)]
+    shared[5] = (31.0 + bump, 50.5)
+    shared += [(31.0, 51.0)]
+    west = [(30.0, 50.0), *shared, (30.0, 51.0), (30.0, 50.0)]
+    east = [*reversed(shared), (32.0, 51.0), (32.0, 50.0), (31.0, 50.0)]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": n},
+         "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in r]]}}
+        for n, r in (("West", west), ("East", east))]}
+
+
+def test_simplified_outlines_keep_shared_borders_identical():
+    from geo import simplify_outlines
+
+    data = _square_pair(wiggle=0.001, bump=0.05)
+    simple = simplify_outlines.simplify_collection(data, tolerance=0.004)
+    west, east = ([tuple(p) for p in f["geometry"]["coordinates"][0]] for f in simple["features"])
+    border_w = {p for p in west if 30.5 < p[0] < 31.5}
+    border_e = {p for p in east if 30.5 < p[0] < 31.5}
+    assert border_w == border_e  # one border, drawn the same for both: no gap, no overlap
+    assert (31.05, 50.5) in border_w  # the bump is more than the tolerance: kept
+    # The wiggles are less: gone, but for the two next to the bump (which shape it).
+    assert sorted(y for _, y in border_w) == [50.0, 50.4, 50.5, 50.6, 51.0]
+    assert all(f["properties"] == {} for f in simple["features"])
+    assert west[0] == west[-1] and east[0] == east[-1]  # rings stay closed
+
+
+def test_display_copy_is_used_only_while_its_source_is_unchanged(tmp_path):
+    from geo import simplify_outlines
+
+    source = tmp_path / "ukraine_adm1.geojson"
+    source.write_text(json.dumps(_square_pair(wiggle=0.001, bump=0.05)), encoding="utf-8")
+    simplify_outlines.build(source, tolerance=0.004)
+    n_points = lambda data: sum(len(r) for f in data["features"] for r in f["geometry"]["coordinates"])  # noqa: E731
+    shown = mapview.load_outlines(tmp_path)["ukraine_adm1.geojson"]
+    assert n_points(shown) < n_points(json.loads(source.read_text())) and "conflict_map_source" not in shown
+    # The source is rebuilt (another square): the stale copy is not used, the source is (rounded).
+    changed = _square_pair(wiggle=0.001, bump=0.2)
+    source.write_text(json.dumps(changed), encoding="utf-8")
+    shown = mapview.load_outlines(tmp_path)["ukraine_adm1.geojson"]
+    assert n_points(shown) == n_points(changed) and [31.2, 50.5] in shown["features"][0]["geometry"]["coordinates"][0]
+
+
+def test_shipped_display_copies_parse():
+    from geo import simplify_outlines
+
+    copies = [simplify_outlines.display_path(mapview.GEO_DATA / name) for name in mapview.OUTLINE_FILES]
+    copies = [c for c in copies if c.is_file()]
+    if not copies:
+        pytest.skip("no display copies built (geo/simplify_outlines.py)")
+    for copy in copies:
+        data = json.loads(copy.read_text(encoding="utf-8"))
+        assert data["type"] == "FeatureCollection" and data["features"]
+        assert data["conflict_map_source"]["file"] == copy.name.replace(".display", "")

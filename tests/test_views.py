@@ -162,3 +162,11 @@ def test_outlet_counts(events):
     [row] = table.to_dict("records")
     assert (row["articles"], row["claims"], row["claims shown"]) == (2, views.claim_count(events),
                                                                      views.claim_count(shown))
+
+
+def test_place_points_are_the_markers_places_and_counts(events):
+    index = views.event_index(events)
+    points = sorted(views.place_points(events, index))
+    markers = views.place_markers(events)
+    assert points == sorted((m.lat, m.lon, m.n_claims) for m in markers)
+    assert views.place_points(events.iloc[:0], views.event_index(events.iloc[:0])) == []
