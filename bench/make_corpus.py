@@ -61,7 +61,7 @@ def place_pools(templates: list[Path]) -> tuple[dict[str, list[str]], dict[Path,
                  and gaz.places[p.place_id].feature_code != "PPLC" and fold(p.surface) not in seats
                  and p.surface[:1].isupper() and " " not in p.surface}
         pools.setdefault(article.lang, set()).update(found)
-        own[t] = sorted(found, key=len, reverse=True)
+        own[t] = sorted(found, key=lambda s: (-len(s), s))  # longest first; ties by name, not by set order
     return {lang: sorted(s) for lang, s in pools.items()}, own
 
 
