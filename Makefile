@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m streamlit run dashboard.py --server.headless true --browser.gatherUsageStats false
+	$(PY) -m liveblog dashboard --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -14,7 +14,9 @@ Prints, in seconds:
 first maps it also prints when the map's iframe and the table appeared and the bytes the page received over
 the WebSocket (most of it the map). --repeat N starts N fresh servers one after the other and prints each
 step's median and range; the machine's load average (`uptime`) is printed before and after: other jobs on a
-shared machine move these figures. --app DIR times another checkout's dashboard.py (e.g. the last commit's,
+shared machine move these figures. The server is started as `make run` starts it (`python -m liveblog
+dashboard`: imports and data loaded before the first visitor); --plain starts a bare `streamlit run
+dashboard.py` instead, whose first visitor waits for them. --app DIR times another checkout's dashboard.py (e.g. the last commit's,
 exported with `git archive`) with the same steps and database, for a back-to-back comparison.
 Budget from issue #6: first map < 3 s, filter change < 1 s. Figures are printed, never asserted.
 """
@@ -47,9 +49,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int, log: Path, app: Path = REPO) -> subprocess.Popen:
+def start_server(db: Path, port: int, log: Path, app: Path = REPO, plain: bool = False) -> subprocess.Popen:
+    """`python -m liveblog dashboard` (what `make run` runs: data loaded before the first visitor), or with
+    plain=True a bare `streamlit run dashboard.py` (the first visitor waits for imports and the data)."""
+    launch = ["-m", "streamlit", "run", str(app / "dashboard.py")] if plain else ["-m", "liveblog", "dashboard"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app / "dashboard.py"), "--server.port", str(port),
+        [sys.executable, *launch, "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=app, env={**os.environ, "CONFLICT_MAP_DB": str(db.resolve())}, stdout=open(log, "wb"),
@@ -174,7 +179,7 @@ def one_server(args, events, total: int, span, shots: Path) -> list[tuple[str, f
         shutil.rmtree(folder, ignore_errors=True)
     cold = "cold server, " + ("disk snapshot" if any(folder.glob("*.arrow")) else "no snapshot")
     port = _free_port()
-    proc = start_server(args.db, port, shots / "streamlit.log", args.app)
+    proc = start_server(args.db, port, shots / "streamlit.log", args.app, args.plain)
     url = f"http://127.0.0.1:{port}"
     figures = []
     try:
@@ -222,6 +227,8 @@ def main() -> None:
     ap.add_argument("--no-snapshot", action="store_true", help="delete the dashboard's disk snapshot first")
     ap.add_argument("--repeat", type=int, default=1, help="fresh servers one after the other (default 1)")
     ap.add_argument("--app", type=Path, default=REPO, help="the checkout whose dashboard.py to time")
+    ap.add_argument("--plain", action="store_true",
+                    help="start the server with a bare `streamlit run dashboard.py` instead of `make run`'s launcher")
     args = ap.parse_args()
     args.app = args.app.resolve()
     args.shots.mkdir(parents=True, exist_ok=True)

@@ -117,6 +117,24 @@ def outlines() -> dict:
     return mapview.load_outlines()
 
 
+def warm_up(db: Path) -> None:
+    """Before the server takes its first visitor (`python -m liveblog dashboard`): fill these caches — they
+    live in the process, so the first page view finds the events, their index and the outlines ready."""
+    import logging
+
+    # Outside a script run Streamlit warns that there is no ScriptRunContext: expected here.
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        _ensure_sample(str(db))
+        load(db)
+        outlines()
+        mapview.leaflet_assets()
+    finally:
+        quiet.setLevel(level)
+
+
 @dataclass
 class View:
     """What every page renders: all events, the filters chosen, and the rows they keep."""

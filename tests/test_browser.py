@@ -45,13 +45,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serve(db: Path, tmp: Path):
-    """`streamlit run dashboard.py` on a free port over db, stopped on exit; yields its URL."""
+def _serve(db: Path, tmp: Path, launcher: bool = False):
+    """`streamlit run dashboard.py` (or, launcher=True, `python -m liveblog dashboard`, what `make run` runs)
+    on a free port over db, stopped on exit; yields its URL."""
     port = _free_port()
     env = {**os.environ, "CONFLICT_MAP_DB": str(db)}
     log = open(tmp / "streamlit.log", "wb")
+    launch = ["-m", "liveblog", "dashboard"] if launcher else ["-m", "streamlit", "run", str(REPO / "dashboard.py")]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"), "--server.port", str(port),
+        [sys.executable, *launch, "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -84,10 +86,10 @@ def _serve(db: Path, tmp: Path):
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
-    """`streamlit run dashboard.py` on a free port over a synthetic database; yields (url, db path)."""
+    """The dashboard as `make run` starts it, on a free port over a synthetic database; yields (url, db path)."""
     tmp = tmp_path_factory.mktemp("browser")
     db = add_busy_place(make_events_db(tmp / "events.sqlite"))
-    with _serve(db, tmp) as url:
+    with _serve(db, tmp, launcher=True) as url:
         yield url, db
 
 

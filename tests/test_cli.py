@@ -144,3 +144,15 @@ def test_export_parquet_command(tmp_path, capsys):
     parts = sorted(p.name for p in (tmp_path / "pq").iterdir())
     assert parts and all(p.startswith("month=") for p in parts)
     assert out.startswith(f"{len(store.load_events(db))} events")
+
+
+def test_dashboard_command_passes_streamlit_options_and_rejects_them_elsewhere(monkeypatch, capsys):
+    from liveblog import __main__ as cli
+
+    seen = {}
+    monkeypatch.setattr(cli, "cmd_dashboard", lambda args: seen.setdefault("args", args.streamlit_args) and 0)
+    cli.main(["dashboard", "--server.port", "8502", "--server.headless", "true"])
+    assert seen["args"] == ["--server.port", "8502", "--server.headless", "true"]
+    with pytest.raises(SystemExit):
+        cli.main(["doctor", "--server.port", "8502"])
+    assert "unrecognized arguments" in capsys.readouterr().err
