@@ -61,7 +61,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("crash")
-    write_files(root / "in", good_corpus(random.Random(21), 24))
+    write_files(root / "in", good_corpus(random.Random(21), 72))  # enough that a kill lands mid-batch
     reference = root / "reference.sqlite"
     report = pipeline.ingest_paths([root / "in"], reference)
     assert not report.rejected and report.events > 100
