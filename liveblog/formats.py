@@ -47,6 +47,15 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
+def _whole_units(data: bytes, codec: str) -> tuple[bytes, str | None]:
+    """A UTF-16/32 payload cut to whole code units: a file truncated mid-character keeps the rest of its text."""
+    unit = 4 if "32" in codec else 2 if "16" in codec else 1
+    extra = len(data) % unit
+    if not extra:
+        return data, None
+    return data[:-extra], f"{len(data)} bytes is not a whole number of {codec.upper()} units: the last {extra} dropped"
+
+
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
     """Decode a file's bytes: (text, warning or None). Raises FormatError on empty or binary data."""
     if not data.strip():
@@ -54,8 +63,9 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     text, warning = None, None
     for bom, codec in BOMS:
         if data.startswith(bom):
+            payload, warning = _whole_units(data[len(bom):], codec)
             try:
-                text = data[len(bom):].decode(codec.replace("-sig", ""))
+                text = payload.decode(codec.replace("-sig", ""))
             except UnicodeDecodeError:
                 raise FormatError(f"file starts with a {codec} byte-order mark but is not valid {codec}") from None
             break
@@ -67,8 +77,10 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
             codec = "utf-16-le" if odd > 0.4 * n and even < 0.05 * n else "utf-16-be" if even > 0.4 * n and odd < 0.05 * n else None
             if codec is None:
                 raise FormatError("binary file (contains NUL bytes), not text")
+            payload, cut = _whole_units(data, codec)
             try:
-                text, warning = data.decode(codec), f"no byte-order mark: decoded as {codec.upper()}"
+                text = payload.decode(codec)
+                warning = "; ".join(filter(None, [f"no byte-order mark: decoded as {codec.upper()}", cut]))
             except UnicodeDecodeError:
                 raise FormatError("binary file (contains NUL bytes), not text") from None
         else:

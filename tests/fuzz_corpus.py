@@ -84,7 +84,7 @@ def hostile_corpus(rng: random.Random, big: bool = False) -> list[tuple[str, byt
         ("utf16-bom.txt", en_text.encode("utf-16"), "ingest"),
         ("utf16le-nobom.txt", en_text.encode("utf-16-le"), "ingest"),
         ("utf16be-nobom.txt", en_text.encode("utf-16-be"), "ingest"),
-        ("utf16-odd-length.txt", en_text.encode("utf-16-le") + b"\x00", "either"),
+        ("utf16-odd-length.txt", en_text.encode("utf-16-le") + b"\x00", "ingest"),  # last byte dropped, warned
         ("utf8-bom.html", b"\xef\xbb\xbf" + html, "ingest"),
         ("bom-then-garbage.txt", b"\xff\xfe" + b"\x00\xd8" * 50, "reject"),
         ("bad-date.txt", fr_text.replace("2024-11-04 10", "2024-13-45 99").encode(), "ingest"),

@@ -100,6 +100,16 @@ def test_encodings(name, warned):
     assert (warning is not None) == warned
 
 
+@pytest.mark.parametrize("encode", [
+    lambda t: t.encode("utf-16"), lambda t: t.encode("utf-16-le"), lambda t: t.encode("utf-16-be"),
+    lambda t: t.encode("utf-32")])
+def test_a_utf16_or_32_file_cut_mid_character_keeps_its_text_with_a_warning(encode):
+    data = encode("Le général a parlé à Kourakhové.")
+    text, warning = decode_bytes(data[:-1])  # one byte short: a file truncated mid-character
+    assert text.startswith("Le général a parlé à Kourakhov")
+    assert warning is not None and "dropped" in warning
+
+
 def test_non_printable_text_is_binary():
     with pytest.raises(FormatError, match="binary"):
         decode_bytes(bytes(range(1, 32)) * 50)
