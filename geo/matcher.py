@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -463,6 +464,18 @@ class _OffsetMap:
         return f - self.shift[i]
 
 
+def _key_hits(names: _Names, folded: str) -> Iterator[tuple[int, int, str]]:
+    """(start, last, key) of every automaton hit, as offsets in the folded text (see _Names for the values)."""
+    keys, odd = names.keys, names.odd
+    for end_f, v in names.automaton.iter(folded):
+        if v >= 0:
+            key = keys[v]
+            yield end_f - len(key) + 1, end_f, key
+        else:
+            key, span = odd[-v - 1]
+            yield end_f - span, end_f, key
+
+
 def raw_hits(text: str, gaz: Gazetteer, folded: str | None = None) -> list[tuple[int, int, str]]:
     """(start, end, key) of every name hit; `folded`: text.translate(_CASED_TABLE), when the caller has it."""
     if folded is None:
@@ -474,15 +487,8 @@ def raw_hits(text: str, gaz: Gazetteer, folded: str | None = None) -> list[tuple
     n = len(text)
     # Keys start with the capital mark, so every hit starts on a capital letter; check the word boundaries.
     names = _automaton(gaz)
-    keys, odd = names.keys, names.odd
     bisect_right = bisect.bisect_right
-    for end_f, v in names.automaton.iter(folded):
-        if v >= 0:
-            key = keys[v]
-            start_f = end_f - len(key) + 1
-        else:
-            key, span = odd[-v - 1]
-            start_f = end_f - span
+    for start_f, end_f, key in _key_hits(names, folded):
         if offsets is None:
             s, e = start_f, end_f + 1
         else:  # _OffsetMap.__getitem__, twice
@@ -557,20 +563,13 @@ def _caps_hits(text: str, gaz: Gazetteer, names: _Names) -> list[tuple[int, int,
     war's countries, a capital or a city of a million."""
     cues = load_cues()
     needs_context = getattr(gaz, "needs_context", frozenset())
-    keys, odd = names.keys, names.odd
     out = []
     n = len(text)
     for a, b, count in _caps_runs(text):
         seg = re.sub(r"\w+", _title, text[a:b])
         folded = seg.translate(_CASED_TABLE)
         offsets = None if _CASED_TABLE.special.isdisjoint(seg) else _OffsetMap(seg, _CASED_TABLE)
-        for end_f, v in names.automaton.iter(folded):
-            if v >= 0:
-                key = keys[v]
-                start_f = end_f - len(key) + 1
-            else:
-                key, span = odd[-v - 1]
-                start_f = end_f - span
+        for start_f, end_f, key in _key_hits(names, folded):
             s = a + (start_f if offsets is None else offsets[start_f])
             e = a + 1 + (end_f if offsets is None else offsets[end_f])
             if (s and text[s - 1].isalnum()) or (e < n and text[e].isalnum()):

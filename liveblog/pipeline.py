@@ -223,16 +223,6 @@ def analyse_bytes(data: bytes, name: str, path: str | None = None,
     return result
 
 
-def analyse_file(path: str | Path, corrections: store.CorrectionIndex | None = None) -> FileResult:
-    """analyse_bytes on a file read from disk (what a worker process runs)."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return FileResult(str(path), path.name, error=str(e))
-    return analyse_bytes(data, path.name, str(path), corrections)
-
-
 def _analyse(data: bytes, result: FileResult, corrections: store.CorrectionIndex | None = None) -> None:
     text, warning = decode_bytes(data)
     result.warning = warning

@@ -24,8 +24,6 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +36,6 @@ from liveblog.records import EVENT_COLUMNS
 
 FORMAT = 1  # bump when the snapshot's layout changes
 KEY_COLUMN, HAYSTACK_COLUMN = "_place_key", "_search_text"
-_NUMERIC = ("latitude", "longitude", "geo_confidence")
-_NOT_TEXT = {"event_date", "published_at", "geo_precision", "update_index", *_NUMERIC}
 _TMP_MAX_AGE_S = 3600  # a temporary file older than this was left by a crashed writer
 
 
@@ -90,37 +86,8 @@ def fingerprint(conn: sqlite3.Connection) -> str:
     return h.hexdigest()[:24]
 
 
-def _frame(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
-    """Rows as a DataFrame: text columns through Arrow (one C loop per column, Arrow-backed strings)."""
-    values = list(zip(*rows)) if rows else [()] * len(columns)
-    data = {}
-    for name, column in zip(columns, values):
-        if name in _NOT_TEXT:
-            data[name] = pd.Series(column, dtype=object)
-            continue
-        try:
-            data[name] = pa.array(column, type=pa.string()).to_pandas()
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # SQLite's dynamic typing: a number in a text column
-            data[name] = pd.Series([None if v is None else str(v) for v in column], dtype="str")
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-
-
-def read_events(conn: sqlite3.Connection) -> pd.DataFrame:
-    """store.load_events on an open connection (the caller's transaction), faster: corrections applied the
-    same way (store.apply_corrections), the same conversions."""
-    cols = [*EVENT_COLUMNS, "article_key"]
-    rows = conn.execute(f"SELECT {', '.join(cols)} FROM events ORDER BY rowid").fetchall()
-    df = _frame(cols, rows)
-    df = store.apply_corrections(df, store.CorrectionIndex(store.load_corrections(conn)))
-    df = df[list(EVENT_COLUMNS)].reset_index(drop=True)
-    df["event_date"] = pd.to_datetime(df["event_date"], errors="coerce")
-    df["published_at"] = pd.to_datetime(df["published_at"], errors="coerce")
-    for c in _NUMERIC:
-        df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
-    df["geo_precision"] = pd.to_numeric(df["geo_precision"], errors="coerce").astype("Int64")
-    update = pd.to_numeric(df["update_index"], errors="coerce")
-    df["update_index"] = update.astype("int64") if update.notna().all() else update
-    return df
+# The rows as store.load_events gives them (a name of its own: tests watch when the database is read).
+read_events = store.events_frame
 
 
 def _derive(events: pd.DataFrame, fp: str, source: str) -> Snapshot:
@@ -164,7 +131,7 @@ def load(db: str | Path, previous: Snapshot | None = None, use_disk: bool = True
     folder = snapshot_dir(db)
 
     def once(disk: bool) -> Snapshot | str:
-        with _read_transaction(db) as conn:
+        with store.read_transaction(db) as conn:
             fp = fingerprint(conn)
             if previous is not None and previous.fingerprint == fp:
                 return previous
@@ -181,14 +148,3 @@ def load(db: str | Path, previous: Snapshot | None = None, use_disk: bool = True
     if use_disk and got.source == "database":
         _write_file(got, folder)
     return got
-
-
-@contextmanager
-def _read_transaction(db: Path) -> Iterator[sqlite3.Connection]:
-    """A store connection inside one read transaction: the fingerprint and the rows see the same state."""
-    with closing(store.connect(db)) as conn:
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")

@@ -227,7 +227,7 @@ def connect(path: str | Path | None = None) -> sqlite3.Connection:
 
 
 @contextmanager
-def _snapshot(path: str | Path | None) -> Iterator[sqlite3.Connection]:
+def read_transaction(path: str | Path | None) -> Iterator[sqlite3.Connection]:
     """A connection inside one read transaction: every query sees the same committed state."""
     with closing(connect(path)) as conn:
         conn.execute("BEGIN")
@@ -240,7 +240,7 @@ def _snapshot(path: str | Path | None) -> Iterator[sqlite3.Connection]:
 def _read(path: str | Path | None, fn: Callable[[sqlite3.Connection], T]) -> T:
     """Run a read in one snapshot, retried whole when the database is busy: a reader never shows a lock."""
     def once() -> T:
-        with _snapshot(path) as conn:
+        with read_transaction(path) as conn:
             return fn(conn)
     return retry_busy(once)
 
@@ -322,14 +322,8 @@ _INSERT_EVENT = (f"INSERT OR REPLACE INTO events ({', '.join(EVENT_COLUMNS)}, ar
 def write_article(conn: sqlite3.Connection, article: ArticleRow, events: list[dict],
                   mentions: list[Mention]) -> str:
     """Store one article with its events in one transaction; return added | replaced | unchanged."""
-    retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))  # the lock is taken before anything is read
-    try:
-        status = _write_rows(conn, article, events, mentions)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return status
+    with Writer(conn, max_files=1) as writer:
+        return writer.write_article(article, events, mentions)
 
 
 COMMIT_FILES = 64  # files per group commit (see Writer)
@@ -409,8 +403,8 @@ def content_hashes(conn: sqlite3.Connection) -> frozenset[str]:
 
 
 def log_rejected(conn: sqlite3.Connection, file: str, message: str) -> None:
-    retry_busy(lambda: conn.execute("INSERT INTO ingest_log (at, file, status, message) VALUES (?,?,?,?)",
-                                    (_now(), file, "rejected", message)))
+    with Writer(conn, max_files=1) as writer:
+        writer.log(file, "rejected", message)
 
 
 # --- corrections --------------------------------------------------------------------------------------------
@@ -604,27 +598,53 @@ def count_articles(path: str | Path | None = None) -> int:
     return _read(path, lambda conn: conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
-def load_events(path: str | Path | None = None, corrected: bool = True) -> pd.DataFrame:
-    """All events as a DataFrame with the schema's columns; dates as pandas datetimes.
+_NUMERIC = ("latitude", "longitude", "geo_confidence")
+_NOT_TEXT = {"event_date", "published_at", "geo_precision", "update_index", *_NUMERIC}
 
-    Events and corrections are read in one snapshot, so an article shows with all its rows or none.
-    corrected=False gives the rows as extracted.
-    """
+
+def _frame(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """Rows as a DataFrame: text columns through Arrow (one C loop per column, Arrow-backed strings)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    data = {}
+    for name, column in zip(columns, values):
+        if name in _NOT_TEXT:
+            data[name] = pd.Series(column, dtype=object)
+            continue
+        try:
+            data[name] = pa.array(column, type=pa.string()).to_pandas()
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # SQLite's dynamic typing: a number in a text column
+            data[name] = pd.Series([None if v is None else str(v) for v in column], dtype="str")
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def events_frame(conn: sqlite3.Connection, corrected: bool = True) -> pd.DataFrame:
+    """All events as a DataFrame with the schema's columns, read on an open connection (inside the caller's
+    read transaction): dates as pandas datetimes, coordinates and confidence as floats, text as Arrow-backed
+    strings; the corrections applied unless corrected=False (the rows as extracted)."""
     import pandas as pd
 
-    def read(conn):
-        raw = pd.read_sql_query(f"SELECT {', '.join(EVENT_COLUMNS)}, article_key FROM events ORDER BY rowid",
-                                conn)
-        return raw, (_corrections(conn) if corrected else [])
-
-    df, corrections = _read(path, read)
-    df = apply_corrections(df, CorrectionIndex(corrections))[list(EVENT_COLUMNS)].reset_index(drop=True)
+    cols = [*EVENT_COLUMNS, "article_key"]
+    rows = conn.execute(f"SELECT {', '.join(cols)} FROM events ORDER BY rowid").fetchall()
+    df = _frame(cols, rows)
+    df = apply_corrections(df, CorrectionIndex(_corrections(conn) if corrected else []))
+    df = df[list(EVENT_COLUMNS)].reset_index(drop=True)
     df["event_date"] = pd.to_datetime(df["event_date"], errors="coerce")
     df["published_at"] = pd.to_datetime(df["published_at"], errors="coerce")
-    for c in ("latitude", "longitude", "geo_confidence"):
-        df[c] = pd.to_numeric(df[c], errors="coerce")
+    for c in _NUMERIC:
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     df["geo_precision"] = pd.to_numeric(df["geo_precision"], errors="coerce").astype("Int64")
+    update = pd.to_numeric(df["update_index"], errors="coerce")
+    df["update_index"] = update.astype("int64") if update.notna().all() else update
     return df
+
+
+def load_events(path: str | Path | None = None, corrected: bool = True) -> pd.DataFrame:
+    """events_frame in one read transaction (events and corrections seen in the same state, so an article
+    shows with all its rows or none), retried while the database is busy."""
+    return _read(path, lambda conn: events_frame(conn, corrected))
 
 
 def load_table(name: str, path: str | Path | None = None) -> pd.DataFrame:

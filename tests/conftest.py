@@ -91,7 +91,7 @@ def events(events_db):
 
 
 def frame(rows):
-    """Rows as store.load_events would return them (same dtypes), without a database."""
+    """Rows typed as store.load_events types dates and precision, without a database."""
     df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
     df["event_date"] = pd.to_datetime(df["event_date"])
     df["published_at"] = pd.to_datetime(df["published_at"])

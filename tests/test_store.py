@@ -53,7 +53,7 @@ def test_failed_write_leaves_nothing_and_keeps_what_was_stored(tmp_path):
 
 
 def _stored_ids(db):
-    with store._snapshot(db) as conn:
+    with store.read_transaction(db) as conn:
         return sorted(r[0] for r in conn.execute("SELECT event_id FROM events"))
 
 
