@@ -219,11 +219,6 @@ def _places_of(gaz: Gazetteer, ids: tuple[str, ...]) -> list[Place]:
     return _candidates_of(gaz, ids).places
 
 
-def _has_pplx(gaz: Gazetteer, ids: tuple[str, ...]) -> bool:
-    """Whether a city district (PPLX) is among the candidates: cached with the places."""
-    return _candidates_of(gaz, ids).pplx
-
-
 def _expand_candidates(m: Mention, gaz: Gazetteer) -> list[Place]:
     """The mention's candidates, plus the region or feature its cue asks for when no candidate is one."""
     cands = list(_places_of(gaz, m.candidates))

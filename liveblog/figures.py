@@ -31,7 +31,6 @@ _GLUE = {
 @dataclass(frozen=True)
 class FigureLexicon:
     numbers: dict[str, int]
-    number_words: re.Pattern
     multiplier: re.Pattern
     multipliers: dict[str, int]
     objects: dict[str, str]
@@ -88,7 +87,6 @@ def figure_lexicon(lang: str) -> FigureLexicon | None:
     thousands = r"\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?!\d)" + (r"|\d{0,2}(?:,\d{3})+(?!\d)" if lang == "en" else "")
     return FigureLexicon(
         numbers={k: int(v) for k, v in get("number").items()},
-        number_words=re.compile(rf"(?<!\w){alternation(get('number'))}(?!\w)"),
         multiplier=word("multiplier"),
         multipliers={k: int(v) for k, v in get("multiplier").items()},
         objects=get("object"),
