@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -113,6 +114,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE events ADD COLUMN figures TEXT",
         "ALTER TABLE events ADD COLUMN group_id TEXT",
         "CREATE INDEX IF NOT EXISTS events_group ON events(group_id)",
+    ),
+    4: (
+        # No query filters events by date or group in SQL (readers load the events into frames), and the two
+        # indexes cost ~30% of the writer's time: random keys scatter their inserts (bench/throughput.py).
+        "DROP INDEX IF EXISTS events_date",
+        "DROP INDEX IF EXISTS events_group",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -206,7 +213,9 @@ def _open(path: Path) -> sqlite3.Connection:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) never block the writer
         conn.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against crashes; see the module docstring
-        conn.execute("PRAGMA foreign_keys=ON")
+        # Foreign keys stay declared (the doctor runs foreign_key_check) but are not enforced per row: the
+        # check doubled the writer's time, and the writer, the only code that deletes, removes children itself.
+        conn.execute("PRAGMA foreign_keys=OFF")
         migrate(conn, path)
     except sqlite3.DatabaseError as e:
         conn.close()
@@ -293,7 +302,8 @@ def _write_rows(conn: sqlite3.Connection, article: ArticleRow, events: list[dict
         status = "unchanged"
     else:
         status = "replaced" if old else "added"
-        conn.execute("DELETE FROM articles WHERE article_key = ?", (article.article_key,))
+        for table in ("events", "mentions", "articles"):  # children first (no cascade: see _open)
+            conn.execute(f"DELETE FROM {table} WHERE article_key = ?", (article.article_key,))
         # Rows are counted as the table keys them (a repeated id is one row), for the doctor's check.
         n_events = len({str(e.get("event_id")) for e in events})
         n_mentions = len({(m.update_index, m.start) for m in mentions})
@@ -305,7 +315,7 @@ def _write_rows(conn: sqlite3.Connection, article: ArticleRow, events: list[dict
              n_events, n_mentions),
         )
         key = article.article_key
-        conn.executemany(_INSERT_EVENT, [(*[e.get(c) for c in EVENT_COLUMNS], key) for e in events])
+        conn.executemany(_INSERT_EVENT, [(*_event_values(e), key) for e in events])
         conn.executemany(
             "INSERT OR REPLACE INTO mentions VALUES (?,?,?,?,?,?,?,?)",
             [(key, m.update_index, m.start, m.surface, m.place, m.place_id, m.confidence, m.candidates)
@@ -315,6 +325,7 @@ def _write_rows(conn: sqlite3.Connection, article: ArticleRow, events: list[dict
     return status
 
 
+_event_values = itemgetter(*EVENT_COLUMNS)  # an event row's values in column order (events_of sets every key)
 _INSERT_EVENT = (f"INSERT OR REPLACE INTO events ({', '.join(EVENT_COLUMNS)}, article_key) "
                  f"VALUES ({', '.join('?' * (len(EVENT_COLUMNS) + 1))})")
 

@@ -135,8 +135,9 @@ events = [event(i) for i in range(n)]
 mentions = [store.Mention(i, 0, "Kharkiv", "Kharkiv", None, 1.0, "") for i in range(n)]
 if delay >= 0:
     threading.Timer(delay, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
+started = time.perf_counter()
 store.write_article(conn, row, events, mentions)
-print("committed", flush=True)
+print("committed", time.perf_counter() - started, flush=True)
 if delay >= 0:
     time.sleep(60)  # the kill comes
 """
@@ -144,6 +145,10 @@ if delay >= 0:
 
 def test_a_kill_inside_the_transaction_keeps_the_old_version_whole(tmp_path):
     db = tmp_path / "t.sqlite"
+    # How long a write of the large version takes on this machine, so that the kills land inside it.
+    timed = subprocess.run([sys.executable, "-c", _CHILD, str(tmp_path / "timing.sqlite"), "1", "20000", "-1"],
+                           cwd=REPO, timeout=120, check=True, capture_output=True, text=True)
+    write_s = float(timed.stdout.split()[-1])
     subprocess.run([sys.executable, "-c", _CHILD, str(db), "1", "500", "-1"], cwd=REPO, timeout=120,
                    check=True, capture_output=True)  # version 1: no kill
     assert _events_per_article(db) == {"live.txt": sorted(f"v1-{i}" for i in range(500))}
@@ -151,7 +156,7 @@ def test_a_kill_inside_the_transaction_keeps_the_old_version_whole(tmp_path):
     killed_mid_write = 0
     for version in range(2, 2 + KILLS):
         child = subprocess.run([sys.executable, "-c", _CHILD, str(db), str(version), "20000",
-                                str(rng.uniform(0.0, 1.2))], cwd=REPO, timeout=120, capture_output=True, text=True)
+                                str(rng.uniform(0.0, 1.2 * write_s))], cwd=REPO, timeout=120, capture_output=True, text=True)
         assert child.returncode == -signal.SIGKILL
         assert _integrity(db) == "ok" and doctor.run_doctor(db) == []
         (ids,) = _events_per_article(db).values()

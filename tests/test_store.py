@@ -34,9 +34,19 @@ def test_same_content_twice_adds_nothing(tmp_path):
 def test_new_version_of_an_article_replaces_its_rows(tmp_path):
     db = tmp_path / "t.sqlite"
     conn = store.connect(db)
-    store.write_article(conn, _article(), [_event(1), _event(2)], [])
-    assert store.write_article(conn, _article(content_hash="h2"), [_event(3)], []) == "replaced"
-    assert list(store.load_events(db)["event_id"]) == ["e3"]
+    old_mentions = [store.Mention(0, 5, "Kourakhové", "Kurakhove", "1", 0.9, ""),
+                    store.Mention(1, 9, "Koursk", "Kursk", "2", 0.9, "")]
+    store.write_article(conn, _article(), [_event(1), _event(2)], old_mentions)
+    store.write_article(conn, _article("https://example.test/other", file="b.txt"), [_event(7)], old_mentions)
+    new_mentions = [store.Mention(0, 5, "Kurakhove", "Kurakhove", "1", 0.8, "")]
+    assert store.write_article(conn, _article(content_hash="h2"), [_event(3)], new_mentions) == "replaced"
+    assert sorted(store.load_events(db)["event_id"]) == ["e3", "e7"]
+    # the old version's mentions are gone with it, the other article's stay, and no row is orphaned
+    mentions = store.load_table("mentions", db)
+    assert sorted(zip(mentions["article_key"], mentions["surface"])) == [
+        ("https://example.test/a", "Kurakhove"), ("https://example.test/other", "Kourakhové"),
+        ("https://example.test/other", "Koursk")]
+    assert store.check_integrity(conn) == []
 
 
 def test_failed_write_leaves_nothing_and_keeps_what_was_stored(tmp_path):
