@@ -56,6 +56,14 @@ def test_one_is_a_figure_only_with_its_outcome():
     assert extract_figures("Selon la même source, l’un des drones a touché le toit.", "fr") == {}
 
 
+def test_one_with_no_outcome_word_still_reads_units_and_multipliers():
+    # A sentence whose only numbers are "un"/"one" and with no outcome word takes a short path: a unit or a
+    # multiplier after the "one" must still count.
+    assert extract_figures("Le village se trouve à un km au nord de Pokrovsk.", "fr") == {"distance_km": 1}
+    assert extract_figures("Russia has one million drones.", "en") == {"drones_launched": 1000000}
+    assert extract_figures("Un drone a survolé une usine.", "fr") == {}
+
+
 def test_unknown_language_gives_nothing():
     assert extract_figures("Загинули двоє людей.", "uk") == {}
 
@@ -99,13 +107,43 @@ def test_numeral_pattern_reads_digits_as_its_plain_form_would(lang):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_number_words_are_found_as_whole_words_only(lang):
-    import re
+    from liveblog.figures import _numbers
 
     lex = figure_lexicon(lang)
     text = "deux-trois, undeux deux_ x2 deux. Two twofold two." if lang == "fr" else "two-three, twofold two_ two. Deux"
     text = text.lower()
-    tokens = [(m.start(), m.group()) for m in re.finditer(r"\w+", text) if m.group() in lex.word_numbers]
-    assert tokens and [(m.start(), m.group(1)) for m in lex.first_words.finditer(" " + text)] == tokens
+    words = [surface for _, _, surface in _numbers(lex, text)]
+    assert words == (["deux", "trois", "deux"] if lang == "fr" else ["two", "three", "two"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_number_scan_finds_what_separate_scans_find(lang):
+    # _numbers finds numerals and number words in one regex pass (for speed): it must give what the numeral
+    # regex and a plain token-by-token reading give (a number word starts a \w+ token; the longest surface
+    # starting there that is not followed by a letter or digit wins; none inside another).
+    import random
+    import re
+
+    from liveblog.figures import _numbers
+
+    lex = figure_lexicon(lang)
+
+    def plain(text):
+        found = [(m.start(), m.end(), m.group()) for m in lex.numeral.finditer(text)]
+        for t in re.finditer(r"\w+", text):
+            for surface in sorted((s for s in lex.numbers if s.split()[0] == t.group()), key=len, reverse=True):
+                end = t.start() + len(surface)
+                if text.startswith(surface, t.start()) and (end == len(text) or not text[end].isalnum()):
+                    if all(e <= t.start() for s, e, w in found if not w[0].isdigit()):
+                        found.append((t.start(), end, surface))
+                    break
+        return sorted(found)
+
+    pieces = [*lex.numbers, "1", "25", "1 250", "3,5", "x", "_", "é", " ", " ", ",", ".", "'", "-", "(", "\n"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert _numbers(lex, text) == plain(text), text
 
 
 def test_figures_of_a_folded_cut_are_those_of_the_sentence():
