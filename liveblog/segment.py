@@ -18,9 +18,11 @@ AMBIGUOUS_QUOTES = "”\""
 CLOSERS = "»”\"’)]"
 SPACES = " \t\u00a0\u202f\u2009"
 
-# Candidate sentence ends: a run of terminators, or a line break (paragraph / headline boundary).
 _QUOTE_CHARS = re.compile(r'[«“„»”"\n]')
-_CANDIDATE = re.compile(r"[.!?…]+|\n")
+# Candidate sentence ends: a run of terminators, or a line break (paragraph / headline boundary). Written to
+# open with one character class, which the regex engine skips to at C speed (the same matches as
+# [.!?…]+|\n, about three times faster).
+_CANDIDATE = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*)")
 _WORD_BEFORE = re.compile(r"([^\s.!?…«»“”\"'’(\[]+)$")
 
 
@@ -107,7 +109,9 @@ def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
     """Offsets (exclusive) where sentences end in text[lo:hi]."""
     ends = []
     depth, scanned = 0, lo
-    quotes = [(q.start(), q.group()) for q in _QUOTE_CHARS.finditer(text, lo, hi)]
+    # The quote depth is read only where a ” or " may close a sentence: without one, it is not tracked.
+    track = text.find("”", lo, hi) >= 0 or text.find('"', lo, hi) >= 0
+    quotes = [(q.start(), q.group()) for q in _QUOTE_CHARS.finditer(text, lo, hi)] if track else []
     at = 0
     for m in _CANDIDATE.finditer(text, lo, hi):
         i, j = m.start(), m.end()
@@ -115,7 +119,8 @@ def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
             ends.append(i)
             depth, scanned = 0, j
             continue
-        depth, at = _quote_depth(quotes, at, scanned, i, depth)
+        if track:
+            depth, at = _quote_depth(quotes, at, scanned, i, depth)
         scanned = i
         run = m.group()
         # Number with a decimal point / thousands dot: 1.5, 3.000

@@ -48,3 +48,28 @@ def test_counts_match_a_count_of_every_word():
     for _ in range(3000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 40)))
         assert detect_language(text) == reference(text), text
+
+
+def test_a_clear_start_decides_and_an_unclear_one_reads_on():
+    from liveblog.language import EARLY_CHARS, SAMPLE_CHARS
+
+    french = "Les troupes sont entrées dans la ville et le maire a dit que les habitants sont partis. "
+    english = "The troops said that the town was taken and the mayor said the people had left it. "
+    filler = "Kharkiv Kyiv Odesa Dnipro Lviv Sumy Poltava Mykolaiv Kherson Zaporijjia. "
+    # French clearly leads in the first EARLY_CHARS: English further on does not change the answer.
+    start = french * (EARLY_CHARS // len(french) + 1)
+    assert detect_language(start + english * 30) == "fr"
+    # Place names only at first (no evidence yet): the rest of the sample decides.
+    names = filler * (EARLY_CHARS // len(filler) + 1)
+    assert detect_language(names + english * 20) == "en"
+    assert detect_language(names + french * 20) == "fr"
+    # Nothing past SAMPLE_CHARS is read.
+    assert detect_language(filler * (SAMPLE_CHARS // len(filler) + 1) + french * 20) == "und"
+
+
+def test_token_by_token_lower_casing_matches_the_text_s():
+    # Tokens are lower-cased one by one (and remembered as written): the answer is the one the
+    # lower-cased text gives, capitals and a final sigma included.
+    for text in ["LE MINISTÈRE DE LA DÉFENSE A DIT QUE LES TROUPES", "THE ARMY SAID THAT THE TOWN WAS TAKEN",
+                 "ΣΑΣ Le la ΣΑΣ les", "THE The the ΣΑΣ İ"]:
+        assert detect_language(text) == detect_language(text.lower())
