@@ -190,6 +190,7 @@ class Cues:
     meto_skip: frozenset[str]
     relative: re.Pattern
     near: re.Pattern  # text between two names that puts the first near the second
+    near_last: frozenset[str]  # last words of its phrases ("near", "of"): the gap must end with one
     anaphor: re.Pattern
     numerals: dict  # vague amount ("une dizaine de") → value in units
     numbers: dict  # number word ("huit", "twenty") → value
@@ -209,6 +210,7 @@ class Cues:
     org_first: frozenset[str]  # first words of the organisation nouns
     part_words: frozenset[str]  # "district", "quartier": "X district of Y" puts X inside Y
     units: tuple[str, ...]  # distance units ("km"): a text without one has no relative location
+    region_firsts: tuple[str, ...]  # first words of the region words before a name: none there, no regex run
     caps_words: frozenset[str]  # folded words never a place when written in capitals ("NATO", "SBU")
     place_words: frozenset[str]  # words before a name that make it a place ("in", "près"): place_prepositions.txt
 
@@ -269,8 +271,9 @@ def load_cues() -> Cues:
         r"(?=[tlc])\b(?P<ana>the\s+(?:plant|station|city|town|village)|"
         r"la\s+(?:centrale|ville|localite)|ce\s+village)\b"
     )
-    near_words = _phrase_re([r[2] for r in rel if r[0] == "near"] + [
-        f"{d} {c}" for d in directions for c in ("of", "de", "d", "du")])
+    near_phrases = [r[2] for r in rel if r[0] == "near"] + [
+        f"{d} {c}" for d in directions for c in ("of", "de", "d", "du")]
+    near_words = _phrase_re(near_phrases)
     near = re.compile(rf"^\s*,?[^.;:!?\n]{{0,60}}?\b(?:{near_words})\s*$")
     vicinity_words = _phrase_re(r[2] for r in rel if r[0] == "near")
     roles = _rows("person_roles.tsv")
@@ -296,8 +299,8 @@ def load_cues() -> Cues:
         first_after=frozenset(first_after),
         part_words=frozenset(normalise(r[2]).strip() for r in rel if r[0] == "part"),
         org_first=frozenset(normalise(r[1]).split()[0] for r in _rows("not_place_after.tsv")),
-        # (for a substring test: "kilometres" contains "kilometre", so only the shortest forms are kept)
-        units=tuple(sorted(u for u in unit_km if not any(v != u and v in u for v in unit_km))),
+        units=_shortest(unit_km),
+        region_firsts=_shortest(_first(r[2]) for r in region if r[1] == "before" and r[2].strip()),
         stop=words("stop_names.txt"),
         caps_words=words("caps_words.txt"),
         place_words=words("place_prepositions.txt"),
@@ -315,6 +318,7 @@ def load_cues() -> Cues:
         meto_skip=frozenset(normalise(r[2]).strip() for r in meto if r[1] == "skip"),
         relative=relative,
         near=near,
+        near_last=frozenset(normalise(p).split()[-1] for p in near_phrases if normalise(p).split()),
         anaphor=anaphor,
         numerals=numerals,
         numbers=numbers,
@@ -327,6 +331,18 @@ def load_cues() -> Cues:
         org_after=re.compile(rf"^\s+(?:{orgs})\b"),
         vicinity=re.compile(rf"(?:^|[^\w])(?P<cue>(?:{vicinity_words})\s+)$"),
     )
+
+
+def _first(phrase: str) -> str:
+    """The first word of a normalised phrase ("" for none: a substring of any text)."""
+    return (normalise(phrase).split() or [""])[0]
+
+
+def _shortest(words) -> tuple[str, ...]:
+    """The words none of the others is a substring of: enough for a substring test ("kilometres" contains
+    "kilometre", "regions" contains "region")."""
+    words = set(words)
+    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
 
 
 # ---------------------------------------------------------------- automaton and folding
@@ -566,7 +582,7 @@ def _caps_hits(text: str, gaz: Gazetteer, names: _Names) -> list[tuple[int, int,
     out = []
     n = len(text)
     for a, b, count in _caps_runs(text):
-        seg = re.sub(r"\w+", _title, text[a:b])
+        seg = _TOKEN.sub(_title, text[a:b])
         folded = seg.translate(_CASED_TABLE)
         offsets = None if _CASED_TABLE.special.isdisjoint(seg) else _OffsetMap(seg, _CASED_TABLE)
         for start_f, end_f, key in _key_hits(names, folded):
@@ -601,7 +617,7 @@ def _person_name(text: str, norm: str, s: int, e: int, cues: Cues, ends: set[int
     that is part of a person's or an organisation's name. Cheap character tests come first: most names
     follow a lower-case word and precede punctuation or a lower-case word."""
     after = norm[e : e + 40]
-    if _first_word(after) in cues.org_first and cues.org_after.match(after):
+    if after[:1].isspace() and _first_word(after) in cues.org_first and cues.org_after.match(after):
         return True
     # Words are compared in their normalised form, read off `norm` at the same offsets (no fold() per word).
     if text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
@@ -665,11 +681,11 @@ def find_mentions(text: str, gaz: Gazetteer, norm: str | None = None, folded: st
     lasts = [_attach_cues(m, text, norm, cues) for m in mentions]
     _coordinated_regions(mentions, text, norm, cues)
     for a, b in zip(mentions, mentions[1:]):
-        gap = text[a.end : b.start]
-        if len(gap) <= 90 and _last_word(norm[a.end : b.start]) in cues.last_before and not _HARD_STOP.search(
-                gap) and cues.near.match(norm[a.end : b.start]):
+        gap = b.start - a.end
+        if gap <= 90 and _last_word(norm[a.end : b.start]) in cues.near_last and not _HARD_STOP.search(
+                text, a.end, b.start) and cues.near.match(norm[a.end : b.start]):
             a.near_start = b.start
-        elif len(gap) <= 20 and _part_of(norm, a, b, cues):
+        elif gap <= 20 and _part_of(norm, a, b, cues):
             a.near_start = b.start  # "the Kyivskyi district of Kharkiv": a part of the next place
     _metonymy(mentions, text, norm, cues)
     extra = _relatives(mentions, text, norm, cues, lasts)
@@ -694,7 +710,7 @@ def _set_span(m: Mention, text: str, start: int, end: int) -> None:
 
 def _last_word(s: str) -> str:
     """The last word of s (normalised text), punctuation stripped."""
-    words = s[-24:].split()
+    words = s[-24:].rsplit(None, 1)
     return words[-1].strip(_PUNCT) if words else ""
 
 
@@ -711,11 +727,14 @@ def _attach_cues(m: Mention, text: str, norm: str, cues: Cues) -> str:
     just before the name (for _relatives)."""
     before = norm[max(0, m.name_start - _WINDOW) : m.name_start]
     after = norm[m.name_end : m.name_end + _WINDOW]
-    last = _last_word(before)
+    # Every cue before a name ends with a space and every cue after it starts with one (the patterns'
+    # \s+): a name glued to a bracket or a quote has none.
+    last = _last_word(before) if before[-1:].isspace() else ""
     if last not in cues.last_before:
         before = ""  # no cue can end here: skip the before-patterns
-    r = cues.region_before.search(before) if before and last in _REGION_LINKS else None
-    if _first_word(after) not in cues.first_after:
+    r = cues.region_before.search(before) if before and last in _REGION_LINKS and any(
+        w in before for w in cues.region_firsts) else None
+    if not after[:1].isspace() or _first_word(after) not in cues.first_after:
         after = ""  # likewise for the after-patterns
     if r:
         m.kind_cue = "region"
@@ -779,6 +798,7 @@ def _coordinated_regions(mentions: list[Mention], text: str, norm: str, cues: Cu
 
 
 _TOKEN = re.compile(r"\w+")
+_CLAUSE_END = re.compile(r"[.;:!?\n«»“”\"]")
 _COORD_SEATS = re.compile(r"\s*(?:,|et|and|ou|or|ni|nor)\s*(?:(?:de|d|of)\s*)?")
 
 
@@ -791,18 +811,17 @@ def _metonymy(mentions: list[Mention], text: str, norm: str, cues: Cues) -> None
         if m.kind_cue == "settlement":
             verdict[i] = "location"
             continue
-        before = " ".join(norm[max(0, m.start - 40) : m.start].split())
+        before = norm[max(0, m.start - 40) : m.start].split()
         found = None
-        for n in range(4, 0, -1):  # the longest phrase ending right before the name decides
-            words = before.split()[-n:]
-            if len(words) == n and " ".join(words) in cues.meto_before:
-                found = cues.meto_before[" ".join(words)]
+        for n in range(min(4, len(before)), 0, -1):  # the longest phrase ending right before the name decides
+            found = cues.meto_before.get(" ".join(before[-n:]))
+            if found:
                 break
         if found:
             verdict[i] = found
             continue
         tail = norm[m.end : m.end + 60]
-        tail = re.split(r"[.;:!?\n«»“”\"]", tail, maxsplit=1)[0]
+        tail = _CLAUSE_END.split(tail, maxsplit=1)[0]
         for tok in _TOKEN.findall(tail)[:5]:
             if tok in cues.meto_after:
                 verdict[i] = "actor"

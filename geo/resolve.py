@@ -79,7 +79,7 @@ _COHERENCE_CAP = 1.5  # at most this much from places of the same update ...
 _COHERENCE_CAP_ARTICLE = 0.5  # ... and this much from the rest of the article
 _NEAR_KM = 30.0
 _CONTEXT_CHARS = 150  # how far a region phrase still qualifies a name ("X, dans la région de Donetsk")
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_SENTENCE_END = re.compile(r"[\n.!?](?:(?<=\n)|\s)")  # "[.!?]\s|\n", opening on a set: a faster scan
 _BIG_POPULATION = 100_000  # a name with a city this big among its candidates is not just a surname
 _SAME_UPDATE_SENSE, _OTHER_UPDATE_SENSE = 1.0, 0.3  # one sense per update, weaker across the article
 _SENTENCE_COUNTRY = 0.7  # candidates in the country the sentence is about
@@ -189,7 +189,7 @@ class _Candidates:
     """What resolution needs of a candidate tuple, worked out once per gazetteer: its places, their ids
     and priors, and whether a city district (PPLX) is among them."""
 
-    __slots__ = ("ids_tuple", "places", "ids", "priors", "pplx")
+    __slots__ = ("ids_tuple", "places", "ids", "priors", "pplx", "located")
 
     def __init__(self, gaz: Gazetteer, ids: tuple[str, ...]):
         self.ids_tuple = ids  # kept so that its id() is not reused while cached
@@ -197,6 +197,7 @@ class _Candidates:
         self.ids = [p.id for p in self.places]
         self.priors = [_prior(p) for p in self.places]
         self.pplx = any(p.feature_code == "PPLX" for p in self.places)
+        self.located = _located(self.places)
 
 
 def _candidates_of(gaz: Gazetteer, ids: tuple[str, ...]) -> _Candidates:
@@ -289,91 +290,129 @@ def _pick(item: _Item) -> tuple[Place | None, float]:
     scores = item.scores
     if len(scores) == 1:
         return item.cands[0], 0.9
-    top, first, second = 0, scores[0], -math.inf  # the first of equal scores wins, as in a stable sort
-    for i in range(1, len(scores)):
-        v = scores[i]
-        if v > first:
-            top, first, second = i, v, first
-        elif v > second:
-            second = v
-    best = item.cands[top]
-    margin = first - second
-    return best, 1.0 / (1.0 + math.exp(-2.0 * (margin - 0.5)))
+    ordered = sorted(scores)
+    first = ordered[-1]
+    # The first of equal best scores wins, as in a stable sort; a tie leaves no margin.
+    return item.cands[scores.index(first)], 1.0 / (1.0 + math.exp(-2.0 * (first - ordered[-2] - 0.5)))
 
 
 def _margin(item: _Item) -> float:
-    top = max(item.scores)
-    return top - max((s for s in item.scores if s != top), default=top) if item.scores.count(top) == 1 else 0.0
+    """The lead of the best score over the second (0 for a tie)."""
+    scores = sorted(item.scores)
+    return scores[-1] - scores[-2] if len(scores) > 1 else 0.0
 
 
 def _region_context(items: list[_Item], texts: list[str]) -> None:
     """Candidates inside a region named next to the mention, or in the same update, score higher."""
-    by_text: dict[int, list[_Item]] = {}
+    regions: dict[int, list[tuple[int, Place]]] = {}  # update → (start, region) of its regions
     for it in items:
-        by_text.setdefault(it.text_index, []).append(it)
-    for ti, group in by_text.items():
-        regions = [(it.m.start, it.choice) for it in group if it.choice is not None and it.choice.kind == "region"]
-        if not regions:
+        if it.choice is not None and it.choice.kind == "region":
+            regions.setdefault(it.text_index, []).append((it.m.start, it.choice))
+    if not regions:
+        return
+    for it in items:
+        here = regions.get(it.text_index)
+        if here is None or it.m.kind_cue == "region" or len(it.cands) < 2:
             continue
-        text = texts[ti]
-        for it in group:
-            if it.m.kind_cue == "region" or len(it.cands) < 2:
-                continue
-            for start, region in regions:
-                lo, hi = sorted((start, it.m.start))
-                near = hi - lo <= _CONTEXT_CHARS and not _SENTENCE_END.search(text, lo, hi)
-                bonus = 2.0 if near else 0.5
-                for k, p in enumerate(it.cands):
-                    if p.kind != "region" and p.country == region.country and p.admin1 == region.admin1:
-                        it.scores[k] += bonus
+        text = texts[it.text_index]
+        for start, region in here:
+            lo, hi = sorted((start, it.m.start))
+            near = hi - lo <= _CONTEXT_CHARS and not _SENTENCE_END.search(text, lo, hi)
+            bonus = 2.0 if near else 0.5
+            for k, p in enumerate(it.cands):
+                if p.kind != "region" and p.country == region.country and p.admin1 == region.admin1:
+                    it.scores[k] += bonus
 
 
 def _coherence(items: list[_Item]) -> None:
-    """Pull each ambiguous mention towards the places chosen for the others. Anchors and candidates are
-    deduplicated by (update, name, place) first (a name repeated 5,000 times is one anchor of 5,000 times
-    the weight), then the distance matrix is computed in blocks: memory stays bounded on any input."""
+    """Pull each ambiguous mention towards the places chosen for the others. Anchors are deduplicated by
+    (update, name, place) and candidates grouped by (update, name, candidate list) first (a name repeated
+    5,000 times is one anchor of 5,000 times the weight, one group of rows), then the pull matrix is
+    computed in blocks of rows: memory stays bounded on any input."""
     anchor_w: dict[tuple[int, str, str], float] = {}
     anchor_place: dict[str, Place] = {}
     for it in items:
-        if it.choice is not None and it.weight > 0 and it.choice.kind != "region" and _point(it.choice):
-            k = (it.text_index, it.m.key, it.choice.id)
+        c = it.choice
+        if it.weight > 0 and c is not None and c.kind != "region" and c.lat is not None and c.lon is not None:
+            k = (it.text_index, it.m.key, c.id)
             anchor_w[k] = anchor_w.get(k, 0.0) + it.weight
-            anchor_place[it.choice.id] = it.choice
+            anchor_place[c.id] = c
     # A mention whose best candidate leads by more than the largest possible pull keeps its choice: skip it.
     most = _COHERENCE_CAP + _COHERENCE_CAP_ARTICLE
-    rows: dict[tuple[int, str, str], list[tuple[_Item, int]]] = {}
-    row_place: dict[str, Place] = {}
+    groups: dict[tuple, list[_Item]] = {}
     for it in items:
         if len(it.cands) > 1 and _margin(it) <= most:
-            for k, p in enumerate(it.cands):
-                if p.lat is not None and p.lon is not None:
-                    rows.setdefault((it.text_index, it.m.key, p.id), []).append((it, k))
-                    row_place[p.id] = p
-    if not anchor_w or not rows:
+            # (A name's own candidate list is one shared object; a cue-widened one is compared by its ids.)
+            cands = it.known if it.known is not None else tuple(p.id for p in it.cands)
+            groups.setdefault((it.text_index, it.m.key, cands), []).append(it)
+    if not anchor_w or not groups:
         return
+    key_id: dict[str, int] = {}  # names as ints: the matrix compares ints, not strings
     akeys = list(anchor_w)
-    a_lat = np.array([anchor_place[k[2]].lat for k in akeys])
-    a_lon = np.array([anchor_place[k[2]].lon for k in akeys])
     a_w = np.array([anchor_w[k] for k in akeys])
     a_text = np.array([k[0] for k in akeys])
-    a_key = np.array([k[1] for k in akeys], dtype=object)
-    rkeys = list(rows)
+    a_key = np.array([key_id.setdefault(k[1], len(key_id)) for k in akeys])
+    # The decay with distance is computed once per pair of distinct points, then spread over the rows and
+    # columns: the same towns recur as anchors, and the same candidate lists in several updates.
+    a_points: dict[str, int] = {}
+    a_at = np.array([a_points.setdefault(k[2], len(a_points)) for k in akeys])
+    a_lat = np.array([anchor_place[i].lat for i in a_points])[None, :]
+    a_lon = np.array([anchor_place[i].lon for i in a_points])[None, :]
+    # One row per located candidate of a group; spans: (group, candidate indexes), in row order.
+    lats: list[float] = []
+    lons: list[float] = []
+    first_point: dict = {}  # candidate list → where its points start in lats/lons
+    r_at: list[int] = []
+    r_text: list[int] = []
+    r_key: list[int] = []
+    spans = []
+    for (ti, key, cands), group in groups.items():
+        places = group[0].cands
+        located = group[0].known.located if group[0].known is not None else _located(places)
+        if not located:
+            continue
+        base = first_point.get(cands)
+        if base is None:
+            base = first_point[cands] = len(lats)
+            lats.extend([places[k].lat for k in located])
+            lons.extend([places[k].lon for k in located])
+        n = len(located)
+        r_at.extend(range(base, base + n))
+        r_text.extend([ti] * n)
+        r_key.extend([key_id.setdefault(key, len(key_id))] * n)
+        spans.append((group, located))
+    if not spans:
+        return
+    lats_a, lons_a, r_at_a = np.array(lats), np.array(lons), np.array(r_at)
+    r_text_a, r_key_a = np.array(r_text)[:, None], np.array(r_key)[:, None]
     block = max(1, 2_000_000 // len(akeys))  # rows per block: about 16 MB per float matrix
-    for lo in range(0, len(rkeys), block):
-        chunk = rkeys[lo : lo + block]
-        lat = np.array([row_place[k[2]].lat for k in chunk])[:, None]
-        lon = np.array([row_place[k[2]].lon for k in chunk])[:, None]
-        r_text = np.array([k[0] for k in chunk])[:, None]
-        r_key = np.array([k[1] for k in chunk], dtype=object)[:, None]
-        dy = (lat - a_lat[None, :]) * 111.2
-        dx = (lon - a_lon[None, :]) * 111.32 * np.cos(np.radians((lat + a_lat[None, :]) / 2))
-        pull = np.exp(-np.hypot(dx, dy) / _COHERENCE_KM) * a_w[None, :] * (r_key != a_key[None, :])
-        same = r_text == a_text[None, :]
-        bonus = np.minimum((pull * same).sum(axis=1), _COHERENCE_CAP) + np.minimum(
-            0.3 * (pull * ~same).sum(axis=1), _COHERENCE_CAP_ARTICLE)
-        for key, b in zip(chunk, bonus.tolist()):
-            for it, k in rows[key]:
-                it.scores[k] += b
+    bonus: list[float] = []
+    for lo in range(0, len(r_at), block):
+        if len(r_at) <= block:  # one block: every point is some row's
+            at, lat, lon = r_at_a, lats_a[:, None], lons_a[:, None]
+        else:
+            used, at = np.unique(r_at_a[lo : lo + block], return_inverse=True)
+            lat, lon = lats_a[used][:, None], lons_a[used][:, None]
+        dy = (lat - a_lat) * 111.2
+        dx = (lon - a_lon) * 111.32 * np.cos(np.radians((lat + a_lat) / 2))
+        decay = np.exp(-np.hypot(dx, dy) / _COHERENCE_KM).take(at, axis=0).take(a_at, axis=1)
+        pull = decay * a_w[None, :] * (r_key_a[lo : lo + block] != a_key[None, :])
+        same = r_text_a[lo : lo + block] == a_text[None, :]
+        bonus += (np.minimum((pull * same).sum(axis=1), _COHERENCE_CAP) + np.minimum(
+            0.3 * (pull * ~same).sum(axis=1), _COHERENCE_CAP_ARTICLE)).tolist()
+    pos = 0
+    for group, located in spans:
+        b = bonus[pos : pos + len(located)]
+        pos += len(located)
+        for it in group:
+            scores = it.scores
+            for k, v in zip(located, b):
+                scores[k] += v
+
+
+def _located(places: list[Place]) -> list[int]:
+    """Indexes of the places that have a point."""
+    return [k for k, p in enumerate(places) if p.lat is not None and p.lon is not None]
 
 
 def _near(items: list[_Item]) -> None:
@@ -474,7 +513,7 @@ def _sentence_country(items: list[_Item]) -> None:
 def _abroad(items: list[_Item], texts: list[str], norms, starts: list[list[int]]) -> None:
     """'the Security Council in New York': in a sentence set abroad, foreign candidates score higher."""
     for it in items:
-        if not any(p.country not in _IN_SCOPE for p in it.cands) or len(it.cands) < 2:
+        if len(it.cands) < 2 or all(p.country in _IN_SCOPE for p in it.cands):
             continue
         st = starts[it.text_index]
         lo = st[it.sentence - 1] if it.sentence else 0
@@ -488,17 +527,22 @@ def _abroad(items: list[_Item], texts: list[str], norms, starts: list[list[int]]
 def _same_referent(items: list[_Item]) -> None:
     """A place already named in the same update under another name ('Niu-York' … 'New York') is the
     likelier sense of an ambiguous name there."""
-    chosen: dict[tuple[int, str], tuple[float, str]] = {}
+    chosen: dict[int, dict[str, tuple[float, str]]] = {}  # update → place id → (weight, name)
     for it in items:
         if it.choice is not None and it.weight > 0:
-            k = (it.text_index, it.choice.id)
-            if k not in chosen or chosen[k][0] < it.weight:
-                chosen[k] = (it.weight, it.m.key)
+            here = chosen.setdefault(it.text_index, {})
+            got = here.get(it.choice.id)
+            if got is None or got[0] < it.weight:
+                here[it.choice.id] = (it.weight, it.m.key)
     for it in items:
         if len(it.cands) < 2:
             continue
-        for k, p in enumerate(it.cands):
-            got = chosen.get((it.text_index, p.id))
+        here = chosen.get(it.text_index)
+        if not here:
+            continue
+        ids = it.known.ids if it.known is not None else [p.id for p in it.cands]
+        for k, pid in enumerate(ids):
+            got = here.get(pid)
             if got and got[1] != it.m.key:
                 it.scores[k] += got[0]
 
@@ -619,7 +663,7 @@ def _is_big(gaz: Gazetteer, key: str) -> bool:
 
 
 def _sentence_starts(text: str) -> list[int]:
-    return [m.end() for m in _SENTENCE_END.finditer(text)]
+    return list(map(re.Match.end, _SENTENCE_END.finditer(text)))
 
 
 def resolve_mentions(per_text: list[list[Mention]], texts: list[str], gaz: Gazetteer,

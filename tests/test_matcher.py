@@ -275,3 +275,17 @@ def test_caps_word_list_and_shouting_lines():
     # ... but not in a shouting line, where every word looks like a name.
     assert matcher.raw_hits("STRIKES ON IDLIB KILL FIVE CIVILIANS OVERNIGHT", tiny) == []
     assert "nato" in load_cues().caps_words and "sbu" in load_cues().caps_words
+
+
+def test_anaphoric_relative_locations_are_found_wherever_their_unit_is(gaz):
+    # Each anaphor ("the plant", "ce village") is looked for only after a distance unit: a unit far before
+    # it, or none, gives nothing; two close units and two anaphors give one relative location each.
+    near = "Strikes on Donetsk: 5 km north of the plant, then 8 km south-east of the town. "
+    far = "A unit, 3 km, " + "then a long way " * 8 + "west of the plant. "
+    text = near + far + "Des tirs à 12 km au nord de ce village."
+    rel = [m for m in find_mentions(text, gaz) if m.relative]
+    assert [(m.surface, m.relative.anchor_kind) for m in rel] == [
+        ("5 km north of the plant", "feature"), ("8 km south-east of the town", "settlement"),
+        ("12 km au nord de ce village", "settlement")]
+    assert [(m.relative.km, m.relative.bearing) for m in rel] == [(5.0, 0.0), (8.0, 135.0), (12.0, 0.0)]
+
