@@ -159,8 +159,16 @@ def fold_for_matching(text: str) -> tuple[str, str]:
     if len(table.special) != table.compiled_for:
         table.pattern = re.compile("[" + re.escape("".join(table.special)) + "]")
         table.compiled_for = len(table.special)
+    present = set(table.pattern.findall(text))
+    if any(0xE000 <= ord(c) <= 0xF8FF for c in present):
+        # The text holds private-use characters (icon fonts): one restored by one replace could equal the
+        # placeholder another replace looks for next, so each folding is put back in one pass instead.
+        cased_of = {table.special[c]: _CASED_TABLE[ord(c)] for c in present}
+        norm_of = {table.special[c]: _NORM_TABLE[ord(c)] for c in present}
+        slots = re.compile("[" + re.escape("".join(cased_of)) + "]")
+        return slots.sub(lambda m: cased_of[m.group()], joint), slots.sub(lambda m: norm_of[m.group()], joint.lower())
     cased, norm = joint, joint.lower()
-    for c in set(table.pattern.findall(text)):
+    for c in present:
         placeholder, code = table.special[c], ord(c)
         cased = cased.replace(placeholder, _CASED_TABLE[code])
         norm = norm.replace(placeholder, _NORM_TABLE[code])
