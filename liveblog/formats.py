@@ -373,6 +373,7 @@ def parse_syndicated(text: str, file: str) -> Article:
 
 # --- plain text ---------------------------------------------------------------------------------------------
 
+_DATE_LINE_MAX = 50  # characters: longer header lines holding a date are sentences of the intro
 _BYLINE = re.compile(r"^(?P<outlet>.{2,60}?)\s+(?:avec|with)\s+(?:AFP|AP|Reuters|agences|agencies)\b", re.I)
 
 
@@ -394,6 +395,13 @@ def parse_plain(text: str, file: str) -> Article:
             pub, upd = parse_header_dates(line)
             published, updated = published or pub, updated or upd
             continue
+        # A short line that is only a date and time ("Tue 12 Nov 2024 09.15 GMT", as pages show it without
+        # "Published"), before any other date: the publication time.
+        if published is None and len(line) <= _DATE_LINE_MAX and p["time"].search(line):
+            pub, _ = parse_header_dates(line)
+            if pub is not None:
+                published = pub
+                continue
         if _is_furniture(line):
             continue
         m = _BYLINE.match(line)

@@ -59,6 +59,19 @@ def test_plain_english_clock_crosses_midnight():
     assert "Read more" not in a.updates[0].text and "Share" not in a.updates[0].text
 
 
+def test_plain_date_line_without_a_published_word():
+    # Pages copied as text often show the date alone under the title ("Tue 12 Nov 2024 09.15 GMT"); a long
+    # line holding a date is a sentence of the intro, not the publication time.
+    page = ("Testville live: a made-up blog\nTue 12 Nov 2024 09.15 GMT\n"
+            "On 3 November 2024 at 10:00 the mayor of Testville opened the bridge again.\n\n"
+            "10.30 GMT\nBridge closed again\nThe mayor closed the bridge.\n\n"
+            "09.20 GMT\nWelcome\nGood morning.\n")
+    a = parse_article(page, "t.txt")
+    assert a.format == "plain" and a.published == datetime(2024, 11, 12, 9, 15)
+    assert [u.published for u in a.updates] == [datetime(2024, 11, 12, 10, 30), datetime(2024, 11, 12, 9, 20)]
+    assert a.intro.startswith("On 3 November 2024")
+
+
 def test_html_ignores_nav_scripts_ads_and_aside():
     a = read_article(FIX / "page.html")
     assert (a.format, a.lang, a.outlet) == ("html", "fr", "Le Courrier fictif")
