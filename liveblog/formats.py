@@ -463,6 +463,8 @@ AD_CLASS = re.compile(r"(^|[\s_-])(ad|ads|advert\w*|pub|publicite|sponsor\w*|pro
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 VOID_TAGS = {"br", "img", "meta", "link", "input", "hr", "source", "wbr", "area", "base", "col", "embed", "param", "track"}
 TEXT_TAGS = {"h1", "h2", "h3", "p", "li", "time", "blockquote", "figcaption"}
+# A <span> holding an update's clock time where a page has no <time> element (<span class="date">11:20</span>).
+STAMP_CLASS = re.compile(r"(^|[\s_-])(date|time|timestamp|heure|hour)($|[\s_-])", re.I)
 
 
 @dataclass
@@ -533,6 +535,9 @@ class _PageReader(HTMLParser):
                 return
             self._flush()
             self.cur = _Item("time", "", a.get("datetime"), self.header > 0)
+            self.cur_depth = len(self.stack)
+        elif tag == "span" and self.cur is None and STAMP_CLASS.search(a.get("class") or ""):
+            self.cur = _Item("time", "", None, self.header > 0)  # its text is read as a stamp (parse_html)
             self.cur_depth = len(self.stack)
         elif tag in TEXT_TAGS and self.cur is None:
             self.cur = _Item(tag, "", None, self.header > 0)
@@ -605,6 +610,7 @@ def parse_html(text: str, file: str) -> Article:
     h1 = next((it.text for it in items if it.tag == "h1" and it.text), None)
     # An update starts at a <time> followed by an <h2> before the next <time>, or at a bare <h2>.
     updates_raw: list[tuple[str | None, str, list[str]]] = []
+    stamps: list[tuple | None] = []  # per update: its time stamp's text read as a clock, when no datetime
     header_times: list[_Item] = []
     header_text: list[str] = []
     intro: list[str] = []
@@ -623,6 +629,7 @@ def parse_html(text: str, file: str) -> Article:
             dt = pending_time.datetime if pending_time is not None else None
             cur = (dt, it.text, [])
             updates_raw.append(cur)
+            stamps.append(parse_time_stamp(pending_time.text) if pending_time is not None and not dt else None)
             pending_time = None
             continue
         if it.tag == "h1":
@@ -652,8 +659,13 @@ def parse_html(text: str, file: str) -> Article:
             updated = upd
             break
     updated = updated or _iso_naive(doc.meta.get("article:modified_time"))
+    times = [_iso_naive(dt) for dt, _, _ in updates_raw]
+    if not any(times) and any(stamps):  # clock times only ("11:20"): dated like a plain page's stamps
+        read = [i for i, st in enumerate(stamps) if st]
+        for i, t in zip(read, date_stamps([stamps[i] for i in read], published, updated)):
+            times[i] = t
     updates = [
-        Update(i, h, h + ("\n" + "\n".join(ps) if ps else ""), _iso_naive(dt)) for i, (dt, h, ps) in enumerate(updates_raw)
+        Update(i, h, h + ("\n" + "\n".join(ps) if ps else ""), times[i]) for i, (dt, h, ps) in enumerate(updates_raw)
     ]
     return Article(
         file=file, format="html", outlet=doc.meta.get("og:site_name") or _outlet_from_title(doc.title, h1),

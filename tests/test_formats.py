@@ -85,6 +85,24 @@ def test_html_ignores_nav_scripts_ads_and_aside():
     assert "Scriptville" not in body and "Publicité" not in body and "Navville" not in body
 
 
+def test_html_updates_with_clock_times_in_spans_and_no_time_element():
+    # Some pages (Le Monde's live pages among them) give each post its time as <span class="date">11:20</span>:
+    # the times are dated from the page's publication date, newest first, like a plain page's stamps.
+    page = """<html lang="fr"><head><meta property="article:published_time" content="2024-11-11T22:05:00+01:00">
+    </head><body><h1>Direct fictif</h1>
+    <section class="post"><div class="post__header"><span class="date">01:20</span></div>
+    <h2>Une frappe sur Testville</h2><p>Une frappe a visé Testville, selon le maire. <span class="date">(mis à jour)</span></p></section>
+    <section class="post"><div class="post__header"><span class="date">23:45</span></div>
+    <h2>Alerte aérienne</h2><p>Une alerte a retenti.</p></section>
+    <section class="post"><span class="date">22:05</span><h2>Bienvenue</h2><p>Bonjour.</p></section>
+    </body></html>"""
+    a = parse_article(page, "p.html")
+    assert [u.headline for u in a.updates] == ["Une frappe sur Testville", "Alerte aérienne", "Bienvenue"]
+    assert [u.published for u in a.updates] == [
+        datetime(2024, 11, 12, 1, 20), datetime(2024, 11, 11, 23, 45), datetime(2024, 11, 11, 22, 5)]
+    assert a.updates[0].text.endswith("selon le maire. (mis à jour)")  # a span inside a paragraph stays text
+
+
 def test_unstructured_text_one_update_per_block():
     a = read_article(FIX / "unstructured.txt")
     assert a.format == "text" and len(a.updates) == 2
