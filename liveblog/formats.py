@@ -8,7 +8,7 @@ whose first line is its headline when the block has several lines and that line 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -474,6 +474,7 @@ class _Item:
     datetime: str | None = None
     in_header: bool = False
     has_time: bool = False  # a <time> sits inside this paragraph (a dateline)
+    inline: bool = False  # a <time> inside a paragraph (emitted before it)
 
 
 @dataclass
@@ -531,7 +532,7 @@ class _PageReader(HTMLParser):
             if self.cur is not None and self.cur.tag != "time":
                 # <time> inside a paragraph: record it, keep the paragraph going
                 self.cur.has_time = True
-                self._emit(_Item("time", "", a.get("datetime"), self.header > 0))
+                self._emit(_Item("time", "", a.get("datetime"), self.header > 0, inline=True))
                 return
             self._flush()
             self.cur = _Item("time", "", a.get("datetime"), self.header > 0)
@@ -585,6 +586,20 @@ class _PageReader(HTMLParser):
         self.doc.title = " ".join("".join(self.title_parts).split()) or None
 
 
+def _merge_stamp_paragraphs(items: list[_Item]) -> list[_Item]:
+    """A paragraph that is nothing but a <time> stamp (<p><time datetime="…">09.14 GMT</time></p>) is the
+    time item itself, with the paragraph's text; other paragraphs keep their inline times as they were."""
+    out: list[_Item] = []
+    for it in items:
+        prev = out[-1] if out else None
+        if (it.has_time and prev is not None and prev.tag == "time" and prev.inline and not prev.text
+                and parse_time_stamp(it.text)):
+            out[-1] = replace(prev, text=it.text, inline=False)
+            continue
+        out.append(it)
+    return out
+
+
 def _outlet_from_title(page_title: str | None, h1: str | None) -> str | None:
     """"… - La Voix du Continent", "… | The Northern Courier": a short last part that is not the headline."""
     if not page_title:
@@ -608,7 +623,9 @@ def parse_html(text: str, file: str) -> Article:
     doc = reader.doc
     items = doc.items if doc.has_article else doc.outside
     h1 = next((it.text for it in items if it.tag == "h1" and it.text), None)
-    # An update starts at a <time> followed by an <h2> before the next <time>, or at a bare <h2>.
+    # An update starts at a <time> followed by an <h2> before the next <time>, or at a bare <h2>. A post's own
+    # clock stamp ("09.14 GMT", "18h40": a time of day, no date) starts one even without a headline: the
+    # paragraphs after it are an update with an empty headline, or the body of the <h2> that comes next.
     updates_raw: list[tuple[str | None, str, list[str]]] = []
     stamps: list[tuple | None] = []  # per update: its time stamp's text read as a clock, when no datetime
     header_times: list[_Item] = []
@@ -616,7 +633,11 @@ def parse_html(text: str, file: str) -> Article:
     intro: list[str] = []
     pending_time: _Item | None = None
     cur = None
-    for it in items:
+    headless = False  # cur was opened by a stamp with no headline yet: the next <h2> is its headline
+    for it in _merge_stamp_paragraphs(items):
+        if it.tag == "time" and not it.in_header and not it.inline and parse_time_stamp(it.text):
+            pending_time, cur, headless = it, None, False
+            continue
         if it.tag == "time" and not it.in_header:
             if pending_time is not None and cur is None:
                 header_times.append(pending_time)
@@ -626,14 +647,25 @@ def parse_html(text: str, file: str) -> Article:
             header_times.append(it)
             continue
         if it.tag == "h2" and it.text:
-            dt = pending_time.datetime if pending_time is not None else None
-            cur = (dt, it.text, [])
-            updates_raw.append(cur)
-            stamps.append(parse_time_stamp(pending_time.text) if pending_time is not None and not dt else None)
-            pending_time = None
+            if headless:
+                cur = (cur[0], it.text, cur[2])
+                updates_raw[-1] = cur
+            else:
+                dt = pending_time.datetime if pending_time is not None else None
+                cur = (dt, it.text, [])
+                updates_raw.append(cur)
+                stamps.append(parse_time_stamp(pending_time.text) if pending_time is not None and not dt else None)
+            pending_time, headless = None, False
             continue
         if it.tag == "h1":
             continue
+        if (cur is None and pending_time is not None and parse_time_stamp(pending_time.text) and it.text
+                and not it.in_header and not _is_furniture(it.text)):
+            dt = pending_time.datetime
+            cur = (dt, "", [])
+            updates_raw.append(cur)
+            stamps.append(None if dt else parse_time_stamp(pending_time.text))
+            pending_time, headless = None, True
         if pending_time is not None and cur is None:
             header_times.append(pending_time)
             pending_time = None
@@ -647,7 +679,7 @@ def parse_html(text: str, file: str) -> Article:
     if pending_time is not None and cur is None:
         header_times.append(pending_time)
     if not updates_raw:
-        raise FormatError("HTML page with no live-blog updates (no <h2> headline blocks found)")
+        raise FormatError("HTML page with no live-blog updates (no <h2> headlines or time-stamped posts found)")
     published = next((_iso_naive(t.datetime) for t in header_times if _iso_naive(t.datetime)), None)
     published = published or _iso_naive(doc.meta.get("article:published_time"))
     updated = None
@@ -664,9 +696,7 @@ def parse_html(text: str, file: str) -> Article:
         read = [i for i, st in enumerate(stamps) if st]
         for i, t in zip(read, date_stamps([stamps[i] for i in read], published, updated)):
             times[i] = t
-    updates = [
-        Update(i, h, h + ("\n" + "\n".join(ps) if ps else ""), times[i]) for i, (dt, h, ps) in enumerate(updates_raw)
-    ]
+    updates = [Update(i, h, "\n".join([h, *ps] if h else ps), times[i]) for i, (dt, h, ps) in enumerate(updates_raw)]
     return Article(
         file=file, format="html", outlet=doc.meta.get("og:site_name") or _outlet_from_title(doc.title, h1),
         url=doc.meta.get("canonical") or doc.meta.get("og:url"), title=h1 or doc.title, published=published,

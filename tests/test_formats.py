@@ -103,6 +103,29 @@ def test_html_updates_with_clock_times_in_spans_and_no_time_element():
     assert a.updates[0].text.endswith("selon le maire. (mis à jour)")  # a span inside a paragraph stays text
 
 
+def test_html_posts_without_headlines_and_stamps_in_paragraphs():
+    # Posts led by their clock time (<p><time datetime=…>09.14 GMT</time></p>) are updates even without an
+    # <h2>: their paragraphs are not merged into the post before, nor taken for the intro; a headline that
+    # follows the stamp is still the post's headline. A dated line in a paragraph stays the page's date.
+    page = """<html lang="en"><body><article>
+    <p class="dateline"><time datetime="2024-11-12T07:05:00Z">Tue 12 Nov 2024 07.05 GMT</time></p>
+    <p>An intro that is not an update.</p>
+    <div class="block"><p><time datetime="2024-11-12T10:05:00Z">10.05 GMT</time></p>
+    <p>The mayor said the bridge was closed.</p><p>He gave no reason.</p></div>
+    <div class="block"><p><time datetime="2024-11-12T09:14:00Z">09.14 GMT</time></p>
+    <h2>Strike on Testville</h2><p>A strike hit Testville, at <time datetime="2024-11-12T08:50:00Z">08.50</time>.</p></div>
+    <div class="block"><p><time datetime="2024-11-12T07:10:00Z">07.10 GMT</time></p><p>Welcome.</p></div>
+    </article></body></html>"""
+    a = parse_article(page, "g.html")
+    assert a.published == datetime(2024, 11, 12, 7, 5) and a.intro == "An intro that is not an update."
+    assert [(u.headline, u.published) for u in a.updates] == [
+        ("", datetime(2024, 11, 12, 10, 5)), ("Strike on Testville", datetime(2024, 11, 12, 9, 14)),
+        ("", datetime(2024, 11, 12, 7, 10))]
+    assert a.updates[0].text == "The mayor said the bridge was closed.\nHe gave no reason."
+    assert a.updates[1].text == "Strike on Testville\nA strike hit Testville, at 08.50."
+    assert a.updates[2].text == "Welcome."
+
+
 def test_unstructured_text_one_update_per_block():
     a = read_article(FIX / "unstructured.txt")
     assert a.format == "text" and len(a.updates) == 2
