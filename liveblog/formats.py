@@ -131,11 +131,12 @@ def _alt(words) -> str:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     tw = _time_words()
-    clock = r"(?P<h>\d{1,2})\s*(?:h|:|\.)\s*(?P<m>\d{2})"
+    # "18h40", "18H40", "18:40", "09.14", "9.14am" (a.m./p.m. read by _hour_minute)
+    clock = r"(?P<h>\d{1,2})\s*(?:[hH]|:|\.)\s*(?P<m>\d{2})(?:\s*(?P<ap>(?i:[ap]\.?m\.?)))?"
     zone = r"(?:\s*(?:[A-Z]{2,5}|UTC[+-]\d{1,2}))?"
     units = _alt(tw["minute"] | tw["hour"])
     return {
-        "clock": re.compile(rf"^{clock}{zone}$"),
+        "clock": re.compile(rf"^(?:(?i:{_alt(tw['stamp_prefix'])})\s+)?{clock}{zone}$"),
         "ago": re.compile(
             rf"^(?:(?:{_alt(tw['ago_prefix'])})\s+(?P<n>\d+)\s*(?P<u>{units})|(?P<n2>\d+)\s*(?P<u2>{units})\s+(?:{_alt(tw['ago_suffix'])}))\.?$",
             re.I,
@@ -145,7 +146,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "iso_date": re.compile(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"),
         "word_date": re.compile(rf"(?P<d>\d{{1,2}})(?:er)?\s+(?P<mon>{_alt(_months())})\.?\s+(?P<y>\d{{4}})", re.I),
         "word_date_en": re.compile(rf"(?P<mon>{_alt(_months())})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.I),
-        "time": re.compile(r"(?<![\d/.-])(?P<h>\d{1,2})\s*(?:h|:|\.)\s*(?P<m>\d{2})(?![\d/])"),
+        "time": re.compile(r"(?<![\d/.-])(?P<h>\d{1,2})\s*(?:h|:|\.)\s*(?P<m>\d{2})(?![\d/])"
+                           r"(?:\s*(?P<ap>(?i:[ap]\.?m\.?)(?!\w)))?"),
         "published": re.compile(_alt(tw["published"]), re.I),
         "updated": re.compile(_alt(tw["updated"]), re.I),
     }
@@ -187,13 +189,27 @@ def parse_header_dates(line: str) -> tuple[datetime | None, datetime | None]:
         elif d is None:
             d, end = pub_date, 0
         t = p["time"].search(part, end)
-        if d is None or t is None or int(t.group("h")) > 23 or int(t.group("m")) > 59:
+        if d is None or t is None:
             continue
-        found[n] = datetime(d.year, d.month, d.day, int(t.group("h")), int(t.group("m")))
+        h, mi = _hour_minute(t)
+        if h > 23 or mi > 59:
+            continue
+        found[n] = datetime(d.year, d.month, d.day, h, mi)
     published, updated = found
     if published and updated and updated < published and not _find_date(parts[1])[0]:
         updated += timedelta(days=1)
     return published, updated
+
+
+def _hour_minute(m: re.Match) -> tuple[int, int]:
+    """(hour, minute) of a clock match, on the 24-hour clock: "9.14pm" is 21:14, "12.05am" 00:05."""
+    h, mi = int(m.group("h")), int(m.group("m"))
+    ap = (m.group("ap") or "").lower()
+    if ap.startswith("p") and h < 12:
+        h += 12
+    elif ap.startswith("a") and h == 12:
+        h = 0
+    return h, mi
 
 
 def parse_time_stamp(line: str) -> tuple[str, tuple] | None:
@@ -204,7 +220,7 @@ def parse_time_stamp(line: str) -> tuple[str, tuple] | None:
     p = _patterns()
     m = p["clock"].match(s)
     if m:
-        h, mi = int(m.group("h")), int(m.group("m"))
+        h, mi = _hour_minute(m)
         return ("clock", (h, mi)) if h < 24 and mi < 60 else None
     m = p["ago"].match(s)
     if m:
@@ -213,7 +229,7 @@ def parse_time_stamp(line: str) -> tuple[str, tuple] | None:
         return "ago", n * (60 if unit in _time_words()["hour"] else 1)
     m = p["dayword"].match(s)
     if m:
-        h, mi = int(m.group("h")), int(m.group("m"))
+        h, mi = _hour_minute(m)
         kind = "yesterday" if m.group("d").lower() in _time_words()["yesterday"] else "today"
         return (kind, (h, mi)) if h < 24 and mi < 60 else None
     return None

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from liveblog.formats import FormatError, decode_bytes, parse_article, parse_header_dates, read_article
+from liveblog.formats import FormatError, decode_bytes, parse_article, parse_header_dates, parse_time_stamp, read_article
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "formats"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -186,6 +186,20 @@ def test_header_dates():
     assert parse_header_dates("Published 20 August 2024, 07:10 GMT | Updated 18:55 GMT") == (
         datetime(2024, 8, 20, 7, 10), datetime(2024, 8, 20, 18, 55))
     assert parse_header_dates("Last updated 22 May 2025, 20:15 BST") == (None, datetime(2025, 5, 22, 20, 15))
+    assert parse_header_dates("Published 20 August 2024, 7.10pm GMT | Updated 9.55pm GMT") == (
+        datetime(2024, 8, 20, 19, 10), datetime(2024, 8, 20, 21, 55))
+
+
+@pytest.mark.parametrize("stamp, expected", [
+    ("18h40", ("clock", (18, 40))), ("18H40", ("clock", (18, 40))), ("09.14 GMT", ("clock", (9, 14))),
+    ("9.14am GMT", ("clock", (9, 14))), ("9.14pm GMT", ("clock", (21, 14))), ("12.05am", ("clock", (0, 5))),
+    ("12.05pm BST", ("clock", (12, 5))), ("10:05 p.m.", ("clock", (22, 5))), ("Posted at 10:05", ("clock", (10, 5))),
+    ("Publié à 10h05", ("clock", (10, 5))), ("Hier à 22h10", ("yesterday", (22, 10))),
+    ("Il y a 35 minutes", ("ago", 35)), ("2 hours ago", ("ago", 120)),
+    ("25h10", None), ("Posted at noon", None), ("1945", None), ("La ville a été frappée à 10h05", None),
+])
+def test_time_stamps(stamp, expected):
+    assert parse_time_stamp(stamp) == expected
 
 
 def _gold():
