@@ -152,6 +152,19 @@ def test_media_bloggers_and_agencies():
     assert one("en", "North Korea's state news agency KCNA said on Monday the troops had fought bravely.").actor == "North Korea"
 
 
+def test_third_countries_leaders_and_governments_are_other_with_who_they_are():
+    c = one("fr", "Emmanuel Macron a déclaré mardi que la France continuerait à livrer des armes à Kiev.")
+    assert (c.actor, c.actor_detail) == ("Other", "Emmanuel Macron (French President)")
+    c = one("en", "Hungary's prime minister Viktor Orbán said the EU should open talks with Moscow.")
+    assert (c.actor, c.actor_detail) == ("Other", "Viktor Orbán (Hungarian Prime Minister)")
+    c = one("fr", "Pékin a démenti avoir fourni des drones à la Russie.")
+    assert (c.actor, c.actor_detail, c.type) == ("Other", "Chinese government (Beijing)", "denial")
+    assert one("fr", "La diplomatie chinoise a appelé à la retenue.").actor_detail == "Chinese Ministry of Foreign Affairs"
+    # A third country's capital after a preposition is a place; the speaker is the one named.
+    c = one("fr", "Lors d’une réunion à Paris, le ministre ukrainien de la Défense a affirmé que trois soldats avaient été tués.")
+    assert (c.actor, c.actor_detail) == ("Ukraine", "Ukrainian Minister of Defence")
+
+
 def test_capitals_only_acronyms_do_not_match_words():
     # "un" is a French article, not the UN.
     assert claims("fr", "Un responsable a dit que la route était coupée.") == []
