@@ -329,3 +329,14 @@ def test_weapon_systems_named_like_places_are_not_places():
             "Palianytsia, des Peklo, un Vilkha et des obus Krasnopol, et une Strela a été vue.")
     found = {p.surface: p.name for p in places(text, load_gazetteer())}
     assert found == {"Belgorod": "Belgorod"}
+
+
+@pytest.mark.skipif(not REAL_DATA.exists(), reason="the shipped gazetteer is not built")
+def test_press_spellings_with_a_simplified_final_ia():
+    # The French press writes Євпаторія / Евпатория as Ievpatoria or Evpatoria, Балаклія as Balaklia: one
+    # i where the romanisations give -iia (geo/data/translit/fr-*.tsv). Tavria, the group of forces, stays off.
+    gaz = load_gazetteer()
+    for text, name in (("Frappes sur Ievpatoria, en Crimée.", "Yevpatoriia"), ("Frappe sur Evpatoria.", "Yevpatoriia"),
+                       ("Les forces ukrainiennes ont repris Balaklia.", "Balakliia")):
+        assert [p.name for p in places(text, gaz) if p.name not in (None, "Crimea")] == [name], text
+    assert [p.name for p in places("Le groupe de forces Tavria a repoussé douze assauts.", gaz)] == []
