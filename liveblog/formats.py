@@ -641,7 +641,8 @@ def parse_html(text: str, file: str) -> Article:
     h1 = next((it.text for it in items if it.tag == "h1" and it.text), None)
     # An update starts at a <time> followed by an <h2> before the next <time>, or at a bare <h2>. A post's own
     # clock stamp ("09.14 GMT", "18h40": a time of day, no date) starts one even without a headline: the
-    # paragraphs after it are an update with an empty headline, or the body of the <h2> that comes next.
+    # paragraphs after it are an update with an empty headline (or the <h3> that opens it), or the body of
+    # the <h2> that comes next.
     updates_raw: list[tuple[str | None, str, list[str]]] = []
     stamps: list[tuple | None] = []  # per update: its time stamp's text read as a clock, when no datetime
     header_times: list[_Item] = []
@@ -678,10 +679,13 @@ def parse_html(text: str, file: str) -> Article:
         if (cur is None and pending_time is not None and parse_time_stamp(pending_time.text) and it.text
                 and not it.in_header and not _is_furniture(it.text)):
             dt = pending_time.datetime
-            cur = (dt, "", [])
+            # A post titled with an <h3> (pages that keep <h2> for sections): its headline.
+            cur = (dt, it.text if it.tag == "h3" else "", [])
             updates_raw.append(cur)
             stamps.append(None if dt else parse_time_stamp(pending_time.text))
-            pending_time, headless = None, True
+            pending_time, headless = None, it.tag != "h3"
+            if it.tag == "h3":
+                continue
         if pending_time is not None and cur is None:
             header_times.append(pending_time)
             pending_time = None

@@ -126,6 +126,19 @@ def test_html_posts_without_headlines_and_stamps_in_paragraphs():
     assert a.updates[2].text == "Welcome."
 
 
+def test_html_posts_titled_with_h3():
+    # Pages that keep <h2> for their sections title each post with an <h3> after its time: the headline.
+    page = """<html lang="en"><body><article><h1>Test latest</h1>
+    <div class="post"><time datetime="2024-11-12T11:20:00+02:00">11:20 AM</time><h3>Village claimed</h3>
+    <p>The ministry claimed the village.</p></div>
+    <div class="post"><time datetime="2024-11-12T09:05:00+02:00">9:05 AM</time><h3>Drone attack</h3>
+    <p>Two people were injured.</p><h3>Not a new post</h3><p>More text.</p></div></article></body></html>"""
+    a = parse_article(page, "h3.html")
+    assert [(u.headline, u.published) for u in a.updates] == [
+        ("Village claimed", datetime(2024, 11, 12, 11, 20)), ("Drone attack", datetime(2024, 11, 12, 9, 5))]
+    assert a.updates[1].text == "Drone attack\nTwo people were injured.\nNot a new post\nMore text."
+
+
 def test_unstructured_text_one_update_per_block():
     a = read_article(FIX / "unstructured.txt")
     assert a.format == "text" and len(a.updates) == 2
