@@ -160,6 +160,10 @@ def test_third_countries_leaders_and_governments_are_other_with_who_they_are():
     c = one("fr", "Pékin a démenti avoir fourni des drones à la Russie.")
     assert (c.actor, c.actor_detail, c.type) == ("Other", "Chinese government (Beijing)", "denial")
     assert one("fr", "La diplomatie chinoise a appelé à la retenue.").actor_detail == "Chinese Ministry of Foreign Affairs"
+    # "proposed" reports what its subject says it is ready to do
+    c = one("fr", "Le président turc Recep Tayyip Erdogan a proposé d’accueillir des pourparlers à Istanbul.")
+    assert (c.actor, c.actor_detail, c.type) == ("Other", "Recep Tayyip Erdoğan (Turkish President)", "diplomatic")
+    assert one("en", "Putin also proposed a ceasefire over Easter.").actor_detail == "Vladimir Putin"
     # A third country's capital after a preposition is a place; the speaker is the one named.
     c = one("fr", "Lors d’une réunion à Paris, le ministre ukrainien de la Défense a affirmé que trois soldats avaient été tués.")
     assert (c.actor, c.actor_detail) == ("Ukraine", "Ukrainian Minister of Defence")
