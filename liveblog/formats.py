@@ -653,6 +653,12 @@ def parse_html(text: str, file: str) -> Article:
     headless = False  # cur was opened by a stamp with no headline yet: the next <h2> is its headline
     for it in _merge_stamp_paragraphs(items):
         if it.tag == "time" and not it.in_header and not it.inline and parse_time_stamp(it.text):
+            if cur is not None and not cur[2] and cur[0] is None and stamps[-1] is None:
+                # right after a headline that had no time ("<h2>…</h2><time>11:20</time><p>…"): its time
+                cur = (it.datetime, cur[1], cur[2])
+                updates_raw[-1] = cur
+                stamps[-1] = None if it.datetime else parse_time_stamp(it.text)
+                continue
             pending_time, cur, headless = it, None, False
             continue
         if it.tag == "time" and not it.in_header:
@@ -712,8 +718,8 @@ def parse_html(text: str, file: str) -> Article:
             break
     updated = updated or _iso_naive(doc.meta.get("article:modified_time"))
     times = [_iso_naive(dt) for dt, _, _ in updates_raw]
-    if not any(times) and any(stamps):  # clock times only ("11:20"): dated like a plain page's stamps
-        read = [i for i, st in enumerate(stamps) if st]
+    if any(stamps):  # clock times only ("11:20"): dated like a plain page's stamps
+        read = [i for i, st in enumerate(stamps) if st and times[i] is None]
         for i, t in zip(read, date_stamps([stamps[i] for i in read], published, updated)):
             times[i] = t
     updates = [Update(i, h, "\n".join([h, *ps] if h else ps), times[i]) for i, (dt, h, ps) in enumerate(updates_raw)]

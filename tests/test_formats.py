@@ -139,6 +139,20 @@ def test_html_posts_titled_with_h3():
     assert a.updates[1].text == "Drone attack\nTwo people were injured.\nNot a new post\nMore text."
 
 
+def test_html_time_right_after_the_headline_is_that_posts_time():
+    # "<h2>…</h2><time>…</time><p>…": the time belongs to the headline before it, and the post keeps its text.
+    page = """<html lang="fr"><head><meta property="article:published_time" content="2024-11-12T06:00:00+01:00">
+    </head><body><article><h1>Direct</h1>
+    <div class="post"><h2>Frappe sur Testville</h2><time datetime="2024-11-12T11:20:00+01:00">11h20</time>
+    <p>Une frappe a visé Testville.</p></div>
+    <div class="post"><h2>Alerte</h2><span class="date">09:05</span><p>Une alerte a retenti.</p><p>Fin.</p></div>
+    </article></body></html>"""
+    a = parse_article(page, "after.html")
+    assert [(u.headline, u.published, u.text) for u in a.updates] == [
+        ("Frappe sur Testville", datetime(2024, 11, 12, 11, 20), "Frappe sur Testville\nUne frappe a visé Testville."),
+        ("Alerte", datetime(2024, 11, 12, 9, 5), "Alerte\nUne alerte a retenti.\nFin.")]
+
+
 def test_unstructured_text_one_update_per_block():
     a = read_article(FIX / "unstructured.txt")
     assert a.format == "text" and len(a.updates) == 2
