@@ -629,20 +629,22 @@ def _outlet_from_title(page_title: str | None, h1: str | None) -> str | None:
     return None
 
 
-def parse_html(text: str, file: str) -> Article:
-    reader = _PageReader()
-    try:
-        reader.feed(text)
-        reader.close()
-    except Exception as e:  # html.parser is lenient; this guards against the unforeseen
-        raise FormatError(f"HTML could not be parsed: {e}") from None
-    doc = reader.doc
-    items = doc.items if doc.has_article else doc.outside
-    h1 = next((it.text for it in items if it.tag == "h1" and it.text), None)
-    # An update starts at a <time> followed by an <h2> before the next <time>, or at a bare <h2>. A post's own
-    # clock stamp ("09.14 GMT", "18h40": a time of day, no date) starts one even without a headline: the
-    # paragraphs after it are an update with an empty headline (or the <h3> that opens it), or the body of
-    # the <h2> that comes next.
+@dataclass
+class _HtmlBlocks:
+    """What parse_html reads off a list of page items: the updates and what came before them."""
+
+    updates: list[tuple[str | None, str, list[str]]]  # (datetime attribute, headline, paragraphs)
+    stamps: list[tuple | None]  # per update: its time stamp's text read as a clock, when no datetime
+    header_times: list[_Item]
+    header_text: list[str]
+    intro: list[str]
+
+
+def _html_blocks(items: list[_Item]) -> _HtmlBlocks:
+    """An update starts at a <time> followed by an <h2> before the next <time>, or at a bare <h2>. A post's own
+    clock stamp ("09.14 GMT", "18h40": a time of day, no date) starts one even without a headline: the
+    paragraphs after it are an update with an empty headline (or the <h3> that opens it), or the body of
+    the <h2> that comes next."""
     updates_raw: list[tuple[str | None, str, list[str]]] = []
     stamps: list[tuple | None] = []  # per update: its time stamp's text read as a clock, when no datetime
     header_times: list[_Item] = []
@@ -704,6 +706,24 @@ def parse_html(text: str, file: str) -> Article:
             cur[2].append(it.text)
     if pending_time is not None and cur is None:
         header_times.append(pending_time)
+    return _HtmlBlocks(updates_raw, stamps, header_times, header_text, intro)
+
+
+def parse_html(text: str, file: str) -> Article:
+    reader = _PageReader()
+    try:
+        reader.feed(text)
+        reader.close()
+    except Exception as e:  # html.parser is lenient; this guards against the unforeseen
+        raise FormatError(f"HTML could not be parsed: {e}") from None
+    doc = reader.doc
+    # The live posts are usually inside <article>; some pages keep them outside and use <article> for teasers:
+    # the items that give more updates are the blog.
+    candidates = [doc.items, doc.outside] if doc.has_article else [doc.outside]
+    items, blocks = max(((its, _html_blocks(its)) for its in candidates), key=lambda ib: len(ib[1].updates))
+    h1 = next((it.text for it in items if it.tag == "h1" and it.text), None)
+    updates_raw, stamps, header_times = blocks.updates, blocks.stamps, blocks.header_times
+    header_text, intro = blocks.header_text, blocks.intro
     if not updates_raw:
         raise FormatError("HTML page with no live-blog updates (no <h2> headlines or time-stamped posts found)")
     published = next((_iso_naive(t.datetime) for t in header_times if _iso_naive(t.datetime)), None)

@@ -153,6 +153,18 @@ def test_html_time_right_after_the_headline_is_that_posts_time():
         ("Alerte", datetime(2024, 11, 12, 9, 5), "Alerte\nUne alerte a retenti.\nFin.")]
 
 
+def test_html_live_posts_outside_article_next_to_teaser_articles():
+    # Some pages keep the live posts in <main> and use <article> for teasers: the posts are the blog.
+    page = """<html lang="en"><body><main><h1>Live: test</h1>
+    <div class="post"><time datetime="2024-11-12T11:20:00Z">11:20</time><h2>First post</h2><p>One.</p></div>
+    <div class="post"><time datetime="2024-11-12T10:00:00Z">10:00</time><h2>Second post</h2><p>Two.</p></div>
+    </main><aside class="more"></aside>
+    <article class="teaser"><h2>A related story</h2><p>Teaser text.</p></article></body></html>"""
+    a = parse_article(page, "main.html")
+    assert a.title == "Live: test"
+    assert [(u.headline, u.text) for u in a.updates] == [("First post", "First post\nOne."), ("Second post", "Second post\nTwo.")]
+
+
 def test_unstructured_text_one_update_per_block():
     a = read_article(FIX / "unstructured.txt")
     assert a.format == "text" and len(a.updates) == 2
