@@ -144,7 +144,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "dayword": re.compile(rf"^(?P<d>{_alt(tw['yesterday'] | tw['today'])})(?:\s+(?:à|at|,))?\s+{clock}{zone}$", re.I),
         "numeric_date": re.compile(r"(?P<d>\d{1,2})[/.](?P<mo>\d{1,2})[/.](?P<y>\d{4})"),
         "iso_date": re.compile(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"),
-        "word_date": re.compile(rf"(?P<d>\d{{1,2}})(?:er)?\s+(?P<mon>{_alt(_months())})\.?\s+(?P<y>\d{{4}})", re.I),
+        "word_date": re.compile(rf"(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_alt(_months())})\.?,?\s+(?P<y>\d{{4}})", re.I),
         "word_date_en": re.compile(rf"(?P<mon>{_alt(_months())})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.I),
         "time": re.compile(r"(?<![\d/.-])(?P<h>\d{1,2})\s*(?:h|:|\.)\s*(?P<m>\d{2})(?![\d/])"
                            r"(?:\s*(?P<ap>(?i:[ap]\.?m\.?)(?!\w)))?"),
@@ -171,6 +171,13 @@ def _find_date(s: str):
         return None, 0
 
 
+def _find_date_start(s: str) -> int:
+    """Where the first calendar date of s starts (len(s) if none)."""
+    p = _patterns()
+    starts = [m.start() for key in ("numeric_date", "iso_date", "word_date", "word_date_en") if (m := p[key].search(s))]
+    return min(starts, default=len(s))
+
+
 def parse_header_dates(line: str) -> tuple[datetime | None, datetime | None]:
     """(published, updated) from a date line: "Publié le 21/05/2023 à 07h02 · Mis à jour le … à 19h48",
     "Published 20 August 2024, 07:10 GMT | Updated 18:55 GMT", "Last updated 22 May 2025, 20:15 BST".
@@ -188,7 +195,8 @@ def parse_header_dates(line: str) -> tuple[datetime | None, datetime | None]:
             pub_date = d
         elif d is None:
             d, end = pub_date, 0
-        t = p["time"].search(part, end)
+        # the time after the date, else before it ("11:20 GMT, 12 November 2024")
+        t = p["time"].search(part, end) or (p["time"].search(part, 0, _find_date_start(part)) if d is not None else None)
         if d is None or t is None:
             continue
         h, mi = _hour_minute(t)

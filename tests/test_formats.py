@@ -227,6 +227,9 @@ def test_header_dates():
     assert parse_header_dates("Last updated 22 May 2025, 20:15 BST") == (None, datetime(2025, 5, 22, 20, 15))
     assert parse_header_dates("Published 20 August 2024, 7.10pm GMT | Updated 9.55pm GMT") == (
         datetime(2024, 8, 20, 19, 10), datetime(2024, 8, 20, 21, 55))
+    assert parse_header_dates("Published 11:20 GMT, 12 November 2024")[0] == datetime(2024, 11, 12, 11, 20)
+    assert parse_header_dates("Published on 12th November 2024 at 11:20")[0] == datetime(2024, 11, 12, 11, 20)
+    assert parse_header_dates("Published 1st of March 2025 at 9.05am")[0] == datetime(2025, 3, 1, 9, 5)
 
 
 @pytest.mark.parametrize("stamp, expected", [
