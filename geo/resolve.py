@@ -333,7 +333,7 @@ def _coherence(items: list[_Item]) -> None:
     anchor_place: dict[str, Place] = {}
     for it in items:
         c = it.choice
-        if it.weight > 0 and c is not None and c.kind != "region" and c.lat is not None and c.lon is not None:
+        if it.weight > 0 and c is not None and c.kind != "region" and _point(c):
             k = (it.text_index, it.m.key, c.id)
             anchor_w[k] = anchor_w.get(k, 0.0) + it.weight
             anchor_place[c.id] = c
@@ -388,11 +388,8 @@ def _coherence(items: list[_Item]) -> None:
     block = max(1, 2_000_000 // len(akeys))  # rows per block: about 16 MB per float matrix
     bonus: list[float] = []
     for lo in range(0, len(r_at), block):
-        if len(r_at) <= block:  # one block: every point is some row's
-            at, lat, lon = r_at_a, lats_a[:, None], lons_a[:, None]
-        else:
-            used, at = np.unique(r_at_a[lo : lo + block], return_inverse=True)
-            lat, lon = lats_a[used][:, None], lons_a[used][:, None]
+        used, at = np.unique(r_at_a[lo : lo + block], return_inverse=True)  # the block's distinct points
+        lat, lon = lats_a[used][:, None], lons_a[used][:, None]
         dy = (lat - a_lat) * 111.2
         dx = (lon - a_lon) * 111.32 * np.cos(np.radians((lat + a_lat) / 2))
         decay = np.exp(-np.hypot(dx, dy) / _COHERENCE_KM).take(at, axis=0).take(a_at, axis=1)

@@ -18,7 +18,6 @@ from liveblog.dates import LEXICONS, alternation, fold, read_tsv
 
 _BEFORE = 45  # characters before a number in which its outcome verb is looked for ("a abattu ce mardi 25 …")
 _AFTER = 70  # … and after it ("25 drones lancés dans la nuit ont été abattus")
-_DIGIT = re.compile(r"\d")
 _SPACED_THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _NON_DIGITS = re.compile(r"\D")

@@ -131,8 +131,9 @@ def _alt(words) -> str:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     tw = _time_words()
-    # "18h40", "18H40", "18:40", "09.14", "9.14am" (a.m./p.m. read by _hour_minute)
-    clock = r"(?P<h>\d{1,2})\s*(?:[hH]|:|\.)\s*(?P<m>\d{2})(?:\s*(?P<ap>(?i:[ap]\.?m\.?)))?"
+    ampm = r"(?:\s*(?P<ap>(?i:[ap]\.?m\.?)(?!\w)))?"  # "9.14pm", "10:05 a.m." (read by _hour_minute)
+    # "18h40", "18H40", "18:40", "09.14", "9.14am"
+    clock = rf"(?P<h>\d{{1,2}})\s*(?:[hH]|:|\.)\s*(?P<m>\d{{2}}){ampm}"
     zone = r"(?:\s*(?:[A-Z]{2,5}|UTC[+-]\d{1,2}))?"
     units = _alt(tw["minute"] | tw["hour"])
     return {
@@ -146,36 +147,29 @@ def _patterns() -> dict[str, re.Pattern]:
         "iso_date": re.compile(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"),
         "word_date": re.compile(rf"(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_alt(_months())})\.?,?\s+(?P<y>\d{{4}})", re.I),
         "word_date_en": re.compile(rf"(?P<mon>{_alt(_months())})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.I),
-        "time": re.compile(r"(?<![\d/.-])(?P<h>\d{1,2})\s*(?:h|:|\.)\s*(?P<m>\d{2})(?![\d/])"
-                           r"(?:\s*(?P<ap>(?i:[ap]\.?m\.?)(?!\w)))?"),
+        "time": re.compile(rf"(?<![\d/.-])(?P<h>\d{{1,2}})\s*(?:h|:|\.)\s*(?P<m>\d{{2}})(?![\d/]){ampm}"),
         "published": re.compile(_alt(tw["published"]), re.I),
         "updated": re.compile(_alt(tw["updated"]), re.I),
     }
 
 
 def _find_date(s: str):
-    """First calendar date written in s (numeric, ISO or with a month name), and where it ends."""
+    """First calendar date written in s (numeric, ISO or with a month name), where it starts and where it
+    ends: (date, start, end), or (None, len(s), 0)."""
     p = _patterns()
     best = None
     for key in ("numeric_date", "iso_date", "word_date", "word_date_en"):
         m = p[key].search(s)
-        if m and (best is None or m.start() < best[0].start()):
-            best = (m, key)
+        if m and (best is None or m.start() < best.start()):
+            best = m
     if not best:
-        return None, 0
-    m, key = best
+        return None, len(s), 0
+    m = best
     month = _months()[m.group("mon").lower()] if "mon" in m.groupdict() else int(m.group("mo"))
     try:
-        return datetime(int(m.group("y")), month, int(m.group("d"))).date(), m.end()
+        return datetime(int(m.group("y")), month, int(m.group("d"))).date(), m.start(), m.end()
     except ValueError:
-        return None, 0
-
-
-def _find_date_start(s: str) -> int:
-    """Where the first calendar date of s starts (len(s) if none)."""
-    p = _patterns()
-    starts = [m.start() for key in ("numeric_date", "iso_date", "word_date", "word_date_en") if (m := p[key].search(s))]
-    return min(starts, default=len(s))
+        return None, len(s), 0
 
 
 def parse_header_dates(line: str) -> tuple[datetime | None, datetime | None]:
@@ -190,13 +184,13 @@ def parse_header_dates(line: str) -> tuple[datetime | None, datetime | None]:
     for n, part in enumerate(parts):
         if not part.strip():
             continue
-        d, end = _find_date(part)
+        d, start, end = _find_date(part)
         if n == 0:
             pub_date = d
         elif d is None:
             d, end = pub_date, 0
         # the time after the date, else before it ("11:20 GMT, 12 November 2024")
-        t = p["time"].search(part, end) or (p["time"].search(part, 0, _find_date_start(part)) if d is not None else None)
+        t = p["time"].search(part, end) or p["time"].search(part, 0, start)
         if d is None or t is None:
             continue
         h, mi = _hour_minute(t)
@@ -638,11 +632,25 @@ def _outlet_from_title(page_title: str | None, h1: str | None) -> str | None:
 
 
 @dataclass
+class _Post:
+    """One update as parse_html reads it."""
+
+    datetime: str | None  # its <time datetime>
+    headline: str
+    paragraphs: list[str] = field(default_factory=list)
+    clock: tuple | None = None  # its stamp's text read as a time of day, when it has no datetime
+
+
+def _clock(stamp: _Item | None) -> tuple | None:
+    """What a post's time item says when it has no datetime attribute: its text as a stamp ("11:20")."""
+    return None if stamp is None or stamp.datetime else parse_time_stamp(stamp.text)
+
+
+@dataclass
 class _HtmlBlocks:
     """What parse_html reads off a list of page items: the updates and what came before them."""
 
-    updates: list[tuple[str | None, str, list[str]]]  # (datetime attribute, headline, paragraphs)
-    stamps: list[tuple | None]  # per update: its time stamp's text read as a clock, when no datetime
+    posts: list[_Post]
     header_times: list[_Item]
     header_text: list[str]
     intro: list[str]
@@ -653,21 +661,18 @@ def _html_blocks(items: list[_Item]) -> _HtmlBlocks:
     clock stamp ("09.14 GMT", "18h40": a time of day, no date) starts one even without a headline: the
     paragraphs after it are an update with an empty headline (or the <h3> that opens it), or the body of
     the <h2> that comes next."""
-    updates_raw: list[tuple[str | None, str, list[str]]] = []
-    stamps: list[tuple | None] = []  # per update: its time stamp's text read as a clock, when no datetime
+    posts: list[_Post] = []
     header_times: list[_Item] = []
     header_text: list[str] = []
     intro: list[str] = []
     pending_time: _Item | None = None
-    cur = None
+    cur: _Post | None = None
     headless = False  # cur was opened by a stamp with no headline yet: the next <h2> is its headline
     for it in _merge_stamp_paragraphs(items):
         if it.tag == "time" and not it.in_header and not it.inline and parse_time_stamp(it.text):
-            if cur is not None and not cur[2] and cur[0] is None and stamps[-1] is None:
+            if cur is not None and not cur.paragraphs and cur.datetime is None and cur.clock is None:
                 # right after a headline that had no time ("<h2>…</h2><time>11:20</time><p>…"): its time
-                cur = (it.datetime, cur[1], cur[2])
-                updates_raw[-1] = cur
-                stamps[-1] = None if it.datetime else parse_time_stamp(it.text)
+                cur.datetime, cur.clock = it.datetime, _clock(it)
                 continue
             pending_time, cur, headless = it, None, False
             continue
@@ -681,26 +686,23 @@ def _html_blocks(items: list[_Item]) -> _HtmlBlocks:
             continue
         if it.tag == "h2" and it.text:
             if headless:
-                cur = (cur[0], it.text, cur[2])
-                updates_raw[-1] = cur
+                cur.headline = it.text
             else:
-                dt = pending_time.datetime if pending_time is not None else None
-                cur = (dt, it.text, [])
-                updates_raw.append(cur)
-                stamps.append(parse_time_stamp(pending_time.text) if pending_time is not None and not dt else None)
+                cur = _Post(pending_time.datetime if pending_time is not None else None, it.text,
+                            clock=_clock(pending_time))
+                posts.append(cur)
             pending_time, headless = None, False
             continue
         if it.tag == "h1":
             continue
         if (cur is None and pending_time is not None and parse_time_stamp(pending_time.text) and it.text
                 and not it.in_header and not _is_furniture(it.text)):
-            dt = pending_time.datetime
             # A post titled with an <h3> (pages that keep <h2> for sections): its headline.
-            cur = (dt, it.text if it.tag == "h3" else "", [])
-            updates_raw.append(cur)
-            stamps.append(None if dt else parse_time_stamp(pending_time.text))
-            pending_time, headless = None, it.tag != "h3"
-            if it.tag == "h3":
+            titled = it.tag == "h3"
+            cur = _Post(pending_time.datetime, it.text if titled else "", clock=_clock(pending_time))
+            posts.append(cur)
+            pending_time, headless = None, not titled
+            if titled:
                 continue
         if pending_time is not None and cur is None:
             header_times.append(pending_time)
@@ -711,10 +713,10 @@ def _html_blocks(items: list[_Item]) -> _HtmlBlocks:
                 intro.append(it.text)
             continue
         if it.text and not _is_furniture(it.text):
-            cur[2].append(it.text)
+            cur.paragraphs.append(it.text)
     if pending_time is not None and cur is None:
         header_times.append(pending_time)
-    return _HtmlBlocks(updates_raw, stamps, header_times, header_text, intro)
+    return _HtmlBlocks(posts, header_times, header_text, intro)
 
 
 def parse_html(text: str, file: str) -> Article:
@@ -728,11 +730,10 @@ def parse_html(text: str, file: str) -> Article:
     # The live posts are usually inside <article>; some pages keep them outside and use <article> for teasers:
     # the items that give more updates are the blog.
     candidates = [doc.items, doc.outside] if doc.has_article else [doc.outside]
-    items, blocks = max(((its, _html_blocks(its)) for its in candidates), key=lambda ib: len(ib[1].updates))
+    items, blocks = max(((its, _html_blocks(its)) for its in candidates), key=lambda ib: len(ib[1].posts))
     h1 = next((it.text for it in items if it.tag == "h1" and it.text), None)
-    updates_raw, stamps, header_times = blocks.updates, blocks.stamps, blocks.header_times
-    header_text, intro = blocks.header_text, blocks.intro
-    if not updates_raw:
+    posts, header_times, header_text, intro = blocks.posts, blocks.header_times, blocks.header_text, blocks.intro
+    if not posts:
         raise FormatError("HTML page with no live-blog updates (no <h2> headlines or time-stamped posts found)")
     published = next((_iso_naive(t.datetime) for t in header_times if _iso_naive(t.datetime)), None)
     published = published or _iso_naive(doc.meta.get("article:published_time"))
@@ -745,12 +746,13 @@ def parse_html(text: str, file: str) -> Article:
             updated = upd
             break
     updated = updated or _iso_naive(doc.meta.get("article:modified_time"))
-    times = [_iso_naive(dt) for dt, _, _ in updates_raw]
-    if any(stamps):  # clock times only ("11:20"): dated like a plain page's stamps
-        read = [i for i, st in enumerate(stamps) if st and times[i] is None]
-        for i, t in zip(read, date_stamps([stamps[i] for i in read], published, updated)):
-            times[i] = t
-    updates = [Update(i, h, "\n".join([h, *ps] if h else ps), times[i]) for i, (dt, h, ps) in enumerate(updates_raw)]
+    times = [_iso_naive(post.datetime) for post in posts]
+    # Posts timed by a clock only ("11:20") are dated like a plain page's stamps.
+    read = [i for i, post in enumerate(posts) if post.clock and times[i] is None]
+    for i, t in zip(read, date_stamps([posts[i].clock for i in read], published, updated)):
+        times[i] = t
+    updates = [Update(i, post.headline, "\n".join([post.headline, *post.paragraphs] if post.headline else post.paragraphs),
+                      times[i]) for i, post in enumerate(posts)]
     return Article(
         file=file, format="html", outlet=doc.meta.get("og:site_name") or _outlet_from_title(doc.title, h1),
         url=doc.meta.get("canonical") or doc.meta.get("og:url"), title=h1 or doc.title, published=published,

@@ -212,7 +212,6 @@ ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu presqu quelqu o".sp
 # plain character class (the regex engine then skips everything else at C speed); the same matches as
 # (?<=\S)[«“‘"”]|(?<=\S)[^\W\d_a-zà-öø-ÿ], three times faster.
 _GLUE_CANDIDATE = re.compile(r"[^\sa-zà-öø-ÿ0-9](?<=\S(?s:.))(?:(?<=[«“‘\"”])|(?<=[^\W\d_]))")
-_TOKEN_EDGE = re.compile(r"[\s]")
 _STRIP_TOKEN = ".,;:!?«»“”\"‘’()[]"
 
 
